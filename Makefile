@@ -70,8 +70,13 @@ $(LIBCOMMON): $(COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# Program objects live under $(B)/obj/: $(B)/<prog> is the binary itself.
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 define prog_rule
-$(B)/$(1): $$(patsubst %.c,$(B)/%.o,$$(wildcard $(1)/*.c)) $(LIBCOMMON)
+$(B)/$(1): $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard $(1)/*.c)) $(LIBCOMMON)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $(PKG_LIBS)
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
