@@ -1,0 +1,51 @@
+/*
+ * What every role process (mip6-ha, mip6-mn, mip6-sig) shares: start-up
+ * from the parent on fd 3 (configuration, control socket), the sandbox,
+ * the libevent loop, the control socket, exit when the parent goes away.
+ *
+ * A role's main() fills a struct role_ops and calls role_main(); its
+ * engine files hook in through the callbacks and the control table.
+ */
+#ifndef MIP6_ROLE_H
+#define MIP6_ROLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "control.h"
+#include "imsg.h"
+
+struct event_base;
+
+struct role_ops {
+	enum conf_role	 role;
+	/* Control requests this role answers; ends with { 0, NULL }. */
+	const struct control_handler *ctl;
+	/* After the sandbox, before the first input. May be NULL. */
+	void		(*init)(const struct mip6_conf *);
+	/* A new configuration from the parent (SIGHUP). May be NULL. */
+	void		(*reconf)(const struct mip6_conf *);
+	/*
+	 * Engine messages from the parent (types from IMSG_KERNEL_FIRST).
+	 * Returns 0 when the type is unknown (fatal). May be NULL.
+	 */
+	int		(*dispatch_main)(const struct imsg *);
+	/* Before exit. May be NULL. */
+	void		(*shutdown)(void);
+};
+
+/* Never returns. */
+__attribute__((noreturn)) void role_main(int argc, char *argv[],
+	    const struct role_ops *);
+
+struct event_base	*role_base(void);
+const struct mip6_conf	*role_conf(void);
+/* Queue a message to the parent and schedule its write. */
+int	 role_compose_main(uint32_t type, uint32_t peerid, int fd,
+	    const void *, size_t);
+
+/* Control handler shared by all roles: IMSG_CTL_STATUS. */
+void	 role_ctl_status(struct ctl_conn *, const struct imsg *, void *);
+
+#endif

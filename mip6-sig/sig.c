@@ -1,0 +1,44 @@
+/*
+ * mip6-sig: the correspondent node: return routability, binding cache (engine to come).
+ * Started by mip6-priv with its socket on fd 3; role_main() receives the
+ * configuration, sandboxes the process and serves the control socket.
+ * Engine files hook in through sig_ops and sig_ctl below.
+ */
+#include <stddef.h>
+
+#include "config.h"
+#include "control.h"
+#include "imsg.h"
+#include "proto.h"
+#include "role.h"
+
+static int	 sig_dispatch_main(const struct imsg *);
+
+/* Control requests (mip6ctl); add show/stats handlers here. */
+static const struct control_handler sig_ctl[] = {
+	{ IMSG_CTL_STATUS, role_ctl_status },
+	{ 0, NULL }
+};
+
+static const struct role_ops sig_ops = {
+	.role = ROLE_SIG,
+	.ctl = sig_ctl,
+	.dispatch_main = sig_dispatch_main,
+};
+
+/* Messages from the parent beyond start-up and configuration. */
+static int
+sig_dispatch_main(const struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	/* kernel replies and events for the engine go here */
+	default:
+		return 0;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	role_main(argc, argv, &sig_ops);
+}
