@@ -287,7 +287,10 @@ role_ctl_status(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 	st.pid = (uint32_t)getpid();
 	st.parent_pid = parent_pid;
 	st.started = (int64_t)started_wall;
-	st.uptime = (uint64_t)(now.tv_sec - started_mono.tv_sec);
+	now.tv_sec -= started_mono.tv_sec;
+	if (now.tv_nsec < started_mono.tv_nsec)
+		now.tv_sec--;
+	st.uptime = (uint64_t)now.tv_sec;
 	snprintf(st.version, sizeof(st.version), "%s", MIP6_VERSION);
 	snprintf(st.config, sizeof(st.config), "%s", conf->path);
 	control_reply(c, IMSG_CTL_STATUS, imsg->hdr.peerid, &st, sizeof(st));
