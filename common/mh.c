@@ -608,7 +608,6 @@ mh_build(const struct mh_msg *m, const struct mh_opt *opts, size_t nopts,
 #define EXT_OFF_NH		0
 #define EXT_OFF_LEN		1
 #define DSTOPT_HAO_HDRLEN	2	/* 24 octets */
-#define DSTOPT_HAO_LEN		24
 #define DSTOPT_OPTS_OFF		2
 #define RH_OFF_TYPE		2
 #define RH_OFF_SEGLEFT		3
@@ -620,9 +619,9 @@ mh_hao_build(uint8_t next_hdr, const struct in6_addr *hoa, uint8_t *buf,
 {
 	size_t pos = DSTOPT_OPTS_OFF, pad;
 
-	if (size < DSTOPT_HAO_LEN)
+	if (size < HAO_DSTOPT_LEN)
 		return MH_ERR_NOSPACE;
-	memset(buf, 0, DSTOPT_HAO_LEN);
+	memset(buf, 0, HAO_DSTOPT_LEN);
 	buf[EXT_OFF_NH] = next_hdr;
 	buf[EXT_OFF_LEN] = DSTOPT_HAO_HDRLEN;
 	/* 8n+6: PadN of 4 octets before the option at offset 6. */
@@ -634,7 +633,7 @@ mh_hao_build(uint8_t next_hdr, const struct in6_addr *hoa, uint8_t *buf,
 	buf[pos] = IP6OPT_HOME_ADDRESS;
 	buf[pos + 1] = IP6OPT_HAO_LEN;
 	memcpy(buf + pos + 2, hoa, sizeof(*hoa));
-	*outlen = DSTOPT_HAO_LEN;
+	*outlen = HAO_DSTOPT_LEN;
 	return MH_OK;
 }
 

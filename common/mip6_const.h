@@ -128,6 +128,7 @@
 #define IP6OPT_HAO_LEN		16
 #define IP6OPT_HAO_ALIGN_X	8
 #define IP6OPT_HAO_ALIGN_Y	6
+#define HAO_DSTOPT_LEN		24	/* Destination Options header with a HAO */
 #define IP6OPT_PAD1_TYPE	0
 #define IP6OPT_PADN_TYPE	1
 
