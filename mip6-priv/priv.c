@@ -67,6 +67,7 @@ static int			 nchildren;
 static struct mip6_conf		*conf;
 static struct event_base	*base;
 static int			 stopping;
+static struct event		*ev_stop;	/* stop timeout */
 static int			 exit_code;
 static int			 debug;
 static int			 verbose_opt;	/* -v count, 0 when not given */
@@ -237,6 +238,8 @@ main(int argc, char *argv[])
 	event_free(ev_int);
 	event_free(ev_hup);
 	event_free(ev_chld);
+	if (ev_stop != NULL)
+		event_free(ev_stop);
 	event_base_free(base);
 	conf_free(conf);
 	log_info("exiting");
@@ -650,7 +653,6 @@ static void
 priv_stop(int code)
 {
 	struct timeval	 tv;
-	struct event	*ev;
 	int		 r, running = 0;
 
 	if (stopping)
@@ -673,8 +675,8 @@ priv_stop(int code)
 	}
 	tv.tv_sec = PRIV_STOP_TIMEOUT;
 	tv.tv_usec = 0;
-	if ((ev = evtimer_new(base, priv_stop_timeout, NULL)) == NULL ||
-	    evtimer_add(ev, &tv) == -1)
+	if ((ev_stop = evtimer_new(base, priv_stop_timeout, NULL)) == NULL ||
+	    evtimer_add(ev_stop, &tv) == -1)
 		event_base_loopexit(base, &tv);
 }
 
