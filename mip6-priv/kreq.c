@@ -1,0 +1,486 @@
+/*
+ * Kernel requests from the roles: check (check.c), carry out as a batch
+ * of pipelined netlink requests, record in the table (reconcile.c), reply
+ * once the kernel answered all of them.  A binding is never left half
+ * done: when a part fails, the parts that succeeded are undone.
+ */
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+#include <linux/if_addr.h>
+#include <linux/xfrm.h>
+
+#include "log.h"
+#include "config.h"
+#include "kernel.h"
+#include "kreq.h"
+#include "xfrm.h"
+#include "rtcheck.h"
+#include "check.h"
+#include "reconcile.h"
+#include "probe.h"
+
+struct kr_batch {
+	uint32_t	 role;
+	uint32_t	 reqid;
+	uint32_t	 type;
+	int		 pending;
+	int		 error;
+	union {
+		struct kr_bind	 bind;
+		struct kr_proxy	 proxy;
+		struct kr_ro	 ro;
+		struct kr_mn	 mn;
+	} u;
+	struct in6_addr	 oldcoa;	/* a move: the pair to retire */
+	int		 moved;
+	int		 step;		/* multi-step requests (mn home) */
+};
+
+static const struct mip6_conf	*kr_conf;
+static kr_reply_fn		 kr_reply;
+static void			*kr_reply_arg;
+static uint32_t			 kr_subs[ROLE_MAX];
+static size_t			 kr_nro[ROLE_MAX];
+
+static void	 kr_batch_cb(void *, int);
+static void	 kr_batch_done(struct kr_batch *);
+static void	 kr_mn_step(struct kr_batch *);
+
+void
+kr_req_init(const struct mip6_conf *conf, kr_reply_fn fn, void *arg)
+{
+	kr_conf = conf;
+	kr_reply = fn;
+	kr_reply_arg = arg;
+}
+
+uint32_t
+kr_subscriptions(uint32_t role)
+{
+	return role < ROLE_MAX ? kr_subs[role] : 0;
+}
+
+static struct kr_batch *
+kr_batch_new(uint32_t role, uint32_t reqid, uint32_t type)
+{
+	struct kr_batch	*b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->role = role;
+	b->reqid = reqid;
+	b->type = type;
+	/* One reference held while requests are queued. */
+	b->pending = 1;
+	return b;
+}
+
+static void
+kr_batch_cb(void *arg, int error)
+{
+	struct kr_batch	*b = arg;
+
+	if (error != 0 && b->error == 0)
+		b->error = error;
+	if (--b->pending == 0)
+		kr_batch_done(b);
+}
+
+/* Drop the queueing reference: the batch completes when all answered. */
+static void
+kr_batch_go(struct kr_batch *b)
+{
+	kr_batch_cb(b, 0);
+}
+
+static void
+kr_key_bind(struct kr_key *k, uint32_t type, const struct in6_addr *hoa,
+    unsigned int ifindex)
+{
+	memset(k, 0, sizeof(*k));
+	k->type = type;
+	k->a = *hoa;
+	if (type == KO_ROUTE) {
+		k->plen = 128;
+		strlcpy(k->name, KR_HA_TNL, sizeof(k->name));
+	} else if (type == KO_PROXY)
+		k->ifindex = ifindex;
+}
+
+static void
+kr_ignore_cb(void *arg, int error)
+{
+}
+
+static void
+kr_bind_record(struct kr_batch *b, int add)
+{
+	struct kr_key	 k;
+	unsigned int	 home = if_nametoindex(b->u.bind.ifname);
+
+	kr_key_bind(&k, KO_ROUTE, &b->u.bind.hoa, 0);
+	add ? kr_tab_add(&k, &b->u.bind.coa, b->role) : kr_tab_del(&k);
+	kr_key_bind(&k, KO_PROXY, &b->u.bind.hoa, home);
+	add ? kr_tab_add(&k, NULL, b->role) : kr_tab_del(&k);
+	kr_key_bind(&k, KO_RTCHECK, &b->u.bind.hoa, 0);
+	add ? kr_tab_add(&k, &b->u.bind.coa, b->role) : kr_tab_del(&k);
+}
+
+static void
+kr_batch_done(struct kr_batch *b)
+{
+	struct kr_bind	*bd = &b->u.bind;
+	unsigned int	 tnl, home;
+
+	switch (b->type) {
+	case IMSG_KR_BIND_ADD:
+		tnl = if_nametoindex(KR_HA_TNL);
+		home = if_nametoindex(bd->ifname);
+		if (b->error == 0) {
+			/* The old pair is retired once the new route is in. */
+			if (b->moved)
+				(void)rtcheck_del(&b->oldcoa, &bd->hoa);
+			kr_bind_record(b, 1);
+		} else if (!b->moved) {
+			/* Undo: a fresh binding that failed leaves nothing. */
+			(void)rtcheck_del(&bd->coa, &bd->hoa);
+			kr_route_encap(0, &bd->hoa, 128, NULL, NULL, tnl,
+			    kr_ignore_cb, NULL);
+			kr_proxy(0, &bd->hoa, home, kr_ignore_cb, NULL);
+		}
+		break;
+	case IMSG_KR_BIND_DEL:
+		kr_bind_record(b, 0);
+		/* Already gone from the kernel is gone: not an error. */
+		if (b->error == ESRCH || b->error == ENOENT)
+			b->error = 0;
+		break;
+	case IMSG_KR_PROXY_ADD:
+	case IMSG_KR_PROXY_DEL: {
+		struct kr_key	 k;
+
+		kr_key_bind(&k, KO_PROXY, &b->u.proxy.addr,
+		    if_nametoindex(b->u.proxy.ifname));
+		if (b->type == IMSG_KR_PROXY_ADD && b->error == 0)
+			kr_tab_add(&k, NULL, b->role);
+		else if (b->type == IMSG_KR_PROXY_DEL)
+			kr_tab_del(&k);
+		break;
+	}
+	case IMSG_KR_RO_ADD:
+	case IMSG_KR_RO_DEL: {
+		struct kr_key	 k;
+
+		memset(&k, 0, sizeof(k));
+		k.type = KO_XSTATE;
+		k.a = b->u.ro.hoa;
+		k.b = b->u.ro.peer;
+		k.proto = b->u.ro.flags;
+		if (b->type == IMSG_KR_RO_ADD && b->error == 0) {
+			if (kr_tab_find(&k) == NULL)
+				kr_nro[b->role]++;
+			kr_tab_add(&k, &b->u.ro.coa, b->role);
+		} else if (b->type == IMSG_KR_RO_DEL) {
+			if (kr_tab_find(&k) != NULL)
+				kr_nro[b->role]--;
+			kr_tab_del(&k);
+			if (b->error == ESRCH || b->error == ENOENT)
+				b->error = 0;
+		}
+		break;
+	}
+	case IMSG_KR_MN_HOME:
+	case IMSG_KR_MN_AT_HOME:
+		if (b->error == 0 && b->step > 0) {
+			kr_mn_step(b);
+			return;
+		}
+		break;
+	}
+	if (b->error != 0)
+		log_warnx("kernel request %u from %s: %s", b->type,
+		    conf_role_name(b->role), strerror(b->error));
+	if (kr_reply != NULL)
+		kr_reply(b->role, b->reqid, b->type, b->error, kr_reply_arg);
+	free(b);
+}
+
+static void
+kr_do_bind(struct kr_batch *b)
+{
+	struct kr_bind		*bd = &b->u.bind;
+	const struct conf_ha_link *l = NULL;
+	struct kr_key		 k;
+	struct kr_obj		*o;
+	unsigned int		 tnl, home;
+	size_t			 i;
+
+	tnl = if_nametoindex(KR_HA_TNL);
+	home = if_nametoindex(bd->ifname);
+	for (i = 0; i < kr_conf->ha.nlinks; i++)
+		if (strcmp(kr_conf->ha.links[i].ifname, bd->ifname) == 0)
+			l = &kr_conf->ha.links[i];
+	kr_key_bind(&k, KO_RTCHECK, &bd->hoa, 0);
+	o = kr_tab_find(&k);
+	if (b->type == IMSG_KR_BIND_DEL) {
+		if (o != NULL)
+			(void)rtcheck_del(&o->coa, &bd->hoa);
+		b->pending += 2;
+		kr_route_encap(0, &bd->hoa, 128, NULL, NULL, tnl, kr_batch_cb,
+		    b);
+		kr_proxy(0, &bd->hoa, home, kr_batch_cb, b);
+		return;
+	}
+	if (tnl == 0 || home == 0) {
+		b->error = ENODEV;
+		return;
+	}
+	if (o != NULL && memcmp(&o->coa, &bd->coa, sizeof(bd->coa)) != 0) {
+		b->moved = 1;
+		b->oldcoa = o->coa;
+	}
+	/* New pair first: the mobile node's packets from its new address pass. */
+	if (rtcheck_add(&bd->coa, &bd->hoa) == -1) {
+		b->error = errno;
+		return;
+	}
+	b->pending += 2;
+	kr_route_encap(1, &bd->hoa, 128, &bd->coa, l ? &l->addr : NULL, tnl,
+	    kr_batch_cb, b);
+	kr_proxy(1, &bd->hoa, home, kr_batch_cb, b);
+}
+
+/*
+ * Mobile node away: step 1 the tunnel (its ifindex is needed next),
+ * step 2 home address, table route, source rule and signalling
+ * policies.  At home: everything removed in one step.
+ */
+static void
+kr_mn_step(struct kr_batch *b)
+{
+	struct kr_mn	*m = &b->u.mn;
+	struct kr_key	 k;
+	unsigned int	 idx;
+	int		 esp = kr_conf->mn.ipsec == IPSEC_REQUIRED;
+
+	b->pending = 1;
+	if (b->type == IMSG_KR_MN_AT_HOME) {
+		b->step = 0;
+		(void)xfrm_mn_ha(0, 1, esp, &m->hoa, &m->ha, &m->coa,
+		    kr_ignore_cb, NULL);
+		/* The device takes the address and the table route along. */
+		b->pending++;
+		kr_rule_src(0, &m->hoa, 128, KR_MN_TABLE, KR_MN_RULE_PRIO,
+		    kr_ignore_cb, NULL);
+		kr_link_tnl_p2p(0, KR_MN_TNL, NULL, NULL, 0, kr_batch_cb, b);
+		memset(&k, 0, sizeof(k));
+		k.type = KO_LINK;
+		strlcpy(k.name, KR_MN_TNL, sizeof(k.name));
+		kr_tab_del(&k);
+		kr_batch_go(b);
+		return;
+	}
+	switch (b->step) {
+	case 0:
+		b->step = 1;
+		b->pending++;
+		kr_link_tnl_p2p(1, KR_MN_TNL, &m->coa, &m->ha,
+		    if_nametoindex(m->ifname), kr_batch_cb, b);
+		memset(&k, 0, sizeof(k));
+		k.type = KO_LINK;
+		strlcpy(k.name, KR_MN_TNL, sizeof(k.name));
+		kr_tab_add(&k, &m->coa, b->role);
+		break;
+	case 1:
+		b->step = 0;
+		idx = if_nametoindex(KR_MN_TNL);
+		b->pending += 2;
+		kr_addr(1, &m->hoa, 128, idx, IFA_F_HOMEADDRESS | IFA_F_NODAD,
+		    kr_batch_cb, b);
+		kr_route_dev(1, &in6addr_any, 0, KR_MN_TABLE, idx, kr_batch_cb,
+		    b);
+		/* EEXIST on a move: the rule is there already. */
+		kr_rule_src(1, &m->hoa, 128, KR_MN_TABLE, KR_MN_RULE_PRIO,
+		    kr_ignore_cb, NULL);
+		b->pending += xfrm_mn_ha(1, 1, esp, &m->hoa, &m->ha, &m->coa,
+		    kr_batch_cb, b);
+		memset(&k, 0, sizeof(k));
+		k.type = KO_ADDR;
+		k.a = m->hoa;
+		k.plen = 128;
+		k.ifindex = idx;
+		kr_tab_add(&k, NULL, b->role);
+		memset(&k, 0, sizeof(k));
+		k.type = KO_RULE;
+		k.a = m->hoa;
+		k.plen = 128;
+		k.ifindex = KR_MN_TABLE;
+		k.proto = KR_MN_RULE_PRIO;
+		kr_tab_add(&k, NULL, b->role);
+		break;
+	}
+	kr_batch_go(b);
+}
+
+int
+kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
+    const void *data, size_t len)
+{
+	struct kr_batch	*b;
+	char		 why[256];
+	size_t		 count = 0;
+	enum kr_verdict	 v;
+
+	if (role < ROLE_MAX)
+		count = role == ROLE_HA ? kr_tab_count(KO_RTCHECK) :
+		    kr_nro[role];
+	v = kr_check(kr_conf, role, type, data, len, count, why, sizeof(why));
+	if (v == KR_MALFORMED) {
+		log_warnx("%s: malformed request: %s",
+		    role < ROLE_MAX ? conf_role_name(role) : "?", why);
+		return -1;
+	}
+	if (v == KR_DENIED) {
+		log_warnx("%s: request refused: %s", conf_role_name(role), why);
+		if (kr_reply != NULL)
+			kr_reply(role, reqid, type, EPERM, kr_reply_arg);
+		return 0;
+	}
+	if (type == IMSG_KR_SUBSCRIBE) {
+		kr_subs[role] = ((const struct kr_subscribe *)data)->mask;
+		if (kr_reply != NULL)
+			kr_reply(role, reqid, type, 0, kr_reply_arg);
+		return 0;
+	}
+	if ((b = kr_batch_new(role, reqid, type)) == NULL) {
+		if (kr_reply != NULL)
+			kr_reply(role, reqid, type, ENOMEM, kr_reply_arg);
+		return 0;
+	}
+	memcpy(&b->u, data, len);
+	switch (type) {
+	case IMSG_KR_BIND_ADD:
+	case IMSG_KR_BIND_DEL:
+		kr_do_bind(b);
+		break;
+	case IMSG_KR_PROXY_ADD:
+	case IMSG_KR_PROXY_DEL:
+		b->pending++;
+		kr_proxy(type == IMSG_KR_PROXY_ADD, &b->u.proxy.addr,
+		    if_nametoindex(b->u.proxy.ifname), kr_batch_cb, b);
+		break;
+	case IMSG_KR_RO_ADD:
+	case IMSG_KR_RO_DEL:
+		b->pending += xfrm_ro(type == IMSG_KR_RO_ADD,
+		    b->u.ro.flags == KR_RO_MN, &b->u.ro.hoa, &b->u.ro.coa,
+		    &b->u.ro.peer, kr_batch_cb, b);
+		break;
+	case IMSG_KR_MN_HOME:
+	case IMSG_KR_MN_AT_HOME:
+		b->step = 0;
+		b->pending = 0;
+		kr_mn_step(b);
+		return 0;
+	}
+	kr_batch_go(b);
+	return 0;
+}
+
+static void
+kr_start_cb(void *arg, int error)
+{
+	int	*err = arg;
+
+	if (error != 0 && error != EEXIST && *err == 0)
+		*err = error;
+}
+
+int
+kr_role_start(uint32_t role)
+{
+	const struct mip6_conf	*c = kr_conf;
+	size_t			 i;
+	int			 err = 0, esp;
+	unsigned int		 tnl;
+
+	if (kr_init() == -1)
+		return errno;
+	switch (role) {
+	case ROLE_HA:
+		esp = c->ha.ipsec == IPSEC_REQUIRED;
+		if (if_nametoindex(KR_HA_TNL) == 0)
+			kr_link_tnl_external(1, KR_HA_TNL, kr_start_cb, &err);
+		else
+			kr_link_set_up(KR_HA_TNL, 1, kr_start_cb, &err);
+		kr_wait();
+		if (err != 0)
+			return err;
+		if ((tnl = if_nametoindex(KR_HA_TNL)) == 0)
+			return ENODEV;
+		if (rtcheck_attach(tnl, c->ha.max_bindings) == -1)
+			return errno;
+		for (i = 0; i < c->ha.nlinks; i++) {
+			/* Proxy ND answers only with proxy_ndp on. */
+			if (kr_sysctl_if(c->ha.links[i].ifname, "proxy_ndp",
+			    "1") == -1)
+				log_warn("proxy_ndp on %s",
+				    c->ha.links[i].ifname);
+		}
+		(void)kr_sysctl_if("all", "forwarding", "1");
+		xfrm_hao_accept(1, kr_start_cb, &err);
+		for (i = 0; i < c->ha.nmns; i++) {
+			const struct conf_mn	*m = &c->ha.mns[i];
+			const struct in6_addr	*ha = &c->ha.links[0].addr;
+
+			if (c->ha.nlinks == 0)
+				break;
+			xfrm_mn_ha(1, 0, esp, &m->hoa, ha, NULL, kr_start_cb,
+			    &err);
+			if (esp && m->has_sa) {
+				xfrm_esp_sa(1, &m->hoa, ha, &m->sa_in,
+				    kr_start_cb, &err);
+				xfrm_esp_sa(1, ha, &m->hoa, &m->sa_out,
+				    kr_start_cb, &err);
+			}
+		}
+		break;
+	case ROLE_MN:
+		esp = c->mn.ipsec == IPSEC_REQUIRED;
+		/* At home: BU and BA protected, no option. */
+		xfrm_mn_ha(1, 1, esp, &c->mn.hoa, &c->mn.ha, NULL, kr_start_cb,
+		    &err);
+		if (esp && c->mn.has_sa) {
+			xfrm_esp_sa(1, &c->mn.hoa, &c->mn.ha, &c->mn.sa_out,
+			    kr_start_cb, &err);
+			xfrm_esp_sa(1, &c->mn.ha, &c->mn.hoa, &c->mn.sa_in,
+			    kr_start_cb, &err);
+		}
+		break;
+	case ROLE_SIG:
+		xfrm_hao_accept(1, kr_start_cb, &err);
+		break;
+	}
+	kr_wait();
+	return err;
+}
+
+int
+kr_probe_conf(const struct mip6_conf *c, char *err, size_t errlen)
+{
+	int	 mask = 0;
+
+	if (conf_role_enabled(c, ROLE_HA))
+		mask |= PROBE_HA | (c->ha.ipsec == IPSEC_REQUIRED ?
+		    PROBE_IPSEC : 0);
+	if (conf_role_enabled(c, ROLE_MN))
+		mask |= PROBE_MN | (c->mn.ipsec == IPSEC_REQUIRED ?
+		    PROBE_IPSEC : 0);
+	if (conf_role_enabled(c, ROLE_SIG))
+		mask |= PROBE_SIG;
+	return kr_probe(mask, err, errlen);
+}

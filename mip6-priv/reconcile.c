@@ -1,0 +1,526 @@
+/*
+ * Our kernel objects: the table of what we installed, and the sweep that
+ * finds objects by their marks (kernel.h, xfrm.h) at start and at stop.
+ * The sweep is what guarantees "nothing of ours is left": it does not
+ * trust the table, it asks the kernel.
+ */
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef __unused
+#define __unused __attribute__((unused))
+#endif
+#include <bsd/sys/tree.h>
+#include <bsd/string.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/lwtunnel.h>
+#include <linux/neighbour.h>
+#include <linux/fib_rules.h>
+#include <linux/xfrm.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "log.h"
+#include "kernel.h"
+#include "xfrm.h"
+#include "rtcheck.h"
+#include "reconcile.h"
+
+struct kr_node {
+	RB_ENTRY(kr_node)	 entry;
+	struct kr_obj		 o;
+};
+
+static int
+kr_node_cmp(struct kr_node *x, struct kr_node *y)
+{
+	return memcmp(&x->o.key, &y->o.key, sizeof(x->o.key));
+}
+
+RB_HEAD(kr_tree, kr_node);
+RB_GENERATE_STATIC(kr_tree, kr_node, entry, kr_node_cmp)
+
+static struct kr_tree	 kr_tab = RB_INITIALIZER(&kr_tab);
+static size_t		 kr_tab_n[KO_XPOLICY + 1];
+
+void
+kr_tab_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
+{
+	struct kr_node	*n, *old;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		log_warn("%s", __func__);
+		return;
+	}
+	n->o.key = *k;
+	if (coa != NULL)
+		n->o.coa = *coa;
+	n->o.role = role;
+	if ((old = RB_INSERT(kr_tree, &kr_tab, n)) != NULL) {
+		old->o.coa = n->o.coa;
+		old->o.role = role;
+		free(n);
+		return;
+	}
+	if (k->type <= KO_XPOLICY)
+		kr_tab_n[k->type]++;
+}
+
+struct kr_obj *
+kr_tab_find(const struct kr_key *k)
+{
+	struct kr_node	 find, *n;
+
+	find.o.key = *k;
+	n = RB_FIND(kr_tree, &kr_tab, &find);
+	return n ? &n->o : NULL;
+}
+
+void
+kr_tab_del(const struct kr_key *k)
+{
+	struct kr_node	 find, *n;
+
+	find.o.key = *k;
+	if ((n = RB_FIND(kr_tree, &kr_tab, &find)) == NULL)
+		return;
+	RB_REMOVE(kr_tree, &kr_tab, n);
+	if (k->type <= KO_XPOLICY)
+		kr_tab_n[k->type]--;
+	free(n);
+}
+
+size_t
+kr_tab_count(uint32_t type)
+{
+	size_t	 i, n = 0;
+
+	if (type != 0)
+		return type <= KO_XPOLICY ? kr_tab_n[type] : 0;
+	for (i = 0; i <= KO_XPOLICY; i++)
+		n += kr_tab_n[i];
+	return n;
+}
+
+void
+kr_tab_foreach(void (*fn)(const struct kr_obj *, void *), void *arg)
+{
+	struct kr_node	*n, *next;
+
+	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next)
+		fn(&n->o, arg);
+}
+
+static const char *
+kr_proto_name(uint32_t p)
+{
+	switch (p) {
+	case IPPROTO_ROUTING:
+		return "route2";
+	case IPPROTO_DSTOPTS:
+		return "hao";
+	case IPPROTO_ESP:
+		return "esp";
+	default:
+		return "?";
+	}
+}
+
+int
+kr_obj_format(const struct kr_obj *o, char *buf, size_t len)
+{
+	char		 a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	char		 c[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	const struct kr_key *k = &o->key;
+
+	inet_ntop(AF_INET6, &k->a, a, sizeof(a));
+	inet_ntop(AF_INET6, &k->b, b, sizeof(b));
+	inet_ntop(AF_INET6, &o->coa, c, sizeof(c));
+	if (if_indextoname(k->ifindex, ifn) == NULL)
+		snprintf(ifn, sizeof(ifn), "if%u", k->ifindex);
+	switch (k->type) {
+	case KO_LINK:
+		return snprintf(buf, len, "link %s", k->name);
+	case KO_ROUTE:
+		if (!IN6_IS_ADDR_UNSPECIFIED(&o->coa))
+			return snprintf(buf, len, "route %s/%u encap ip6 dst %s "
+			    "dev %s", a, k->plen, c, k->name);
+		return snprintf(buf, len, "route %s/%u table %u dev %s", a,
+		    k->plen, k->ifindex, k->name);
+	case KO_RULE:
+		return snprintf(buf, len, "rule from %s/%u lookup %u pref %u",
+		    a, k->plen, k->ifindex, k->proto);
+	case KO_ADDR:
+		return snprintf(buf, len, "address %s/%u dev %s", a, k->plen,
+		    ifn);
+	case KO_PROXY:
+		return snprintf(buf, len, "proxy %s dev %s", a, ifn);
+	case KO_RTCHECK:
+		return snprintf(buf, len, "rtcheck coa %s hoa %s", c, a);
+	case KO_XSTATE:
+		return snprintf(buf, len, "xfrm state src %s dst %s proto %s "
+		    "coa %s", a, b, kr_proto_name(k->proto), c);
+	case KO_XPOLICY:
+		return snprintf(buf, len, "xfrm policy src %s dst %s dir %s%s",
+		    a, b, k->ifindex == XFRM_POLICY_IN ? "in" : "out",
+		    k->proto ? (k->proto - 1 == 5 ? " mh BU" : " mh BA") : "");
+	default:
+		return snprintf(buf, len, "unknown %u", k->type);
+	}
+}
+
+static void
+kr_tab_print1(const struct kr_obj *o, void *arg)
+{
+	char	 line[512];
+
+	kr_obj_format(o, line, sizeof(line));
+	fprintf(arg, "%s\n", line);
+}
+
+void
+kr_tab_print(FILE *fp)
+{
+	kr_tab_foreach(kr_tab_print1, fp);
+}
+
+/* The sweep. */
+
+struct kr_sweep {
+	int		 adopt;
+	int		 found;
+	struct kr_nl	*nl;
+};
+
+static void
+kr_sweep_cb(void *arg, int error)
+{
+	/* Gone already (a device took its routes with it): fine. */
+	if (error != 0 && error != ENOENT && error != ESRCH &&
+	    error != ENODEV && error != EADDRNOTAVAIL)
+		log_warnx("kernel sweep: delete: %s", strerror(error));
+}
+
+/* Send a copy of nlh with a new type and flags. */
+static void
+kr_sweep_del(struct kr_nl *nl, const struct nlmsghdr *nlh, int type)
+{
+	struct nl_msg	*msg;
+
+	if ((msg = nlmsg_alloc_simple(type, 0)) == NULL)
+		return;
+	if (nlmsg_append(msg, nlmsg_data(nlh), nlmsg_datalen(nlh),
+	    NLMSG_ALIGNTO) != 0) {
+		nlmsg_free(msg);
+		return;
+	}
+	kr_nl_send(nl, msg, kr_sweep_cb, NULL);
+}
+
+static void
+kr_sweep_route(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kr_sweep		*sw = arg;
+	struct rtmsg		*rtm = nlmsg_data(nlh);
+	struct nlattr		*tb[RTA_MAX + 1], *en[LWTUNNEL_IP6_MAX + 1];
+	struct kr_key		 k;
+	struct in6_addr		 coa;
+
+	if (rtm->rtm_protocol != KR_RTPROT || rtm->rtm_family != AF_INET6)
+		return;
+	sw->found++;
+	if (!sw->adopt) {
+		kr_sweep_del(sw->nl, nlh, RTM_DELROUTE);
+		return;
+	}
+	if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*rtm), tb, RTA_MAX,
+	    NULL) < 0)
+		return;
+	memset(&k, 0, sizeof(k));
+	memset(&coa, 0, sizeof(coa));
+	k.type = KO_ROUTE;
+	k.plen = rtm->rtm_dst_len;
+	if (tb[RTA_DST] && nla_len(tb[RTA_DST]) == sizeof(k.a))
+		memcpy(&k.a, nla_data(tb[RTA_DST]), sizeof(k.a));
+	if (tb[RTA_ENCAP] && nla_parse_nested(en, LWTUNNEL_IP6_MAX,
+	    tb[RTA_ENCAP], NULL) == 0 && en[LWTUNNEL_IP6_DST] &&
+	    nla_len(en[LWTUNNEL_IP6_DST]) == sizeof(coa)) {
+		memcpy(&coa, nla_data(en[LWTUNNEL_IP6_DST]), sizeof(coa));
+		/* The reverse-tunnel check is rebuilt from these routes. */
+		if (rtcheck_add(&coa, &k.a) == 0) {
+			struct kr_key	 rk;
+
+			memset(&rk, 0, sizeof(rk));
+			rk.type = KO_RTCHECK;
+			rk.a = k.a;
+			kr_tab_add(&rk, &coa, 0);
+		}
+		strlcpy(k.name, KR_HA_TNL, sizeof(k.name));
+	} else {
+		k.ifindex = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) :
+		    rtm->rtm_table;
+		strlcpy(k.name, KR_MN_TNL, sizeof(k.name));
+	}
+	kr_tab_add(&k, &coa, 0);
+}
+
+static void
+kr_sweep_rule(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kr_sweep		*sw = arg;
+	struct fib_rule_hdr	*frh = nlmsg_data(nlh);
+	struct nlattr		*tb[FRA_MAX + 1];
+	struct kr_key		 k;
+
+	if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*frh), tb, FRA_MAX,
+	    NULL) < 0 || tb[FRA_PROTOCOL] == NULL ||
+	    nla_get_u8(tb[FRA_PROTOCOL]) != KR_RTPROT)
+		return;
+	sw->found++;
+	if (!sw->adopt) {
+		kr_sweep_del(sw->nl, nlh, RTM_DELRULE);
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	k.type = KO_RULE;
+	k.plen = frh->src_len;
+	if (tb[FRA_SRC] && nla_len(tb[FRA_SRC]) == sizeof(k.a))
+		memcpy(&k.a, nla_data(tb[FRA_SRC]), sizeof(k.a));
+	k.ifindex = tb[FRA_TABLE] ? nla_get_u32(tb[FRA_TABLE]) : frh->table;
+	k.proto = tb[FRA_PRIORITY] ? nla_get_u32(tb[FRA_PRIORITY]) : 0;
+	kr_tab_add(&k, NULL, 0);
+}
+
+static void
+kr_sweep_neigh(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kr_sweep		*sw = arg;
+	struct ndmsg		*ndm = nlmsg_data(nlh);
+	struct nlattr		*tb[NDA_MAX + 1];
+	struct kr_key		 k;
+
+	if (!(ndm->ndm_flags & NTF_PROXY) || ndm->ndm_family != AF_INET6)
+		return;
+	if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*ndm), tb, NDA_MAX,
+	    NULL) < 0 || tb[NDA_PROTOCOL] == NULL ||
+	    nla_get_u8(tb[NDA_PROTOCOL]) != KR_RTPROT)
+		return;
+	sw->found++;
+	if (!sw->adopt) {
+		kr_sweep_del(sw->nl, nlh, RTM_DELNEIGH);
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	k.type = KO_PROXY;
+	if (tb[NDA_DST] && nla_len(tb[NDA_DST]) == sizeof(k.a))
+		memcpy(&k.a, nla_data(tb[NDA_DST]), sizeof(k.a));
+	k.ifindex = (uint32_t)ndm->ndm_ifindex;
+	kr_tab_add(&k, NULL, 0);
+}
+
+static void
+kr_sweep_link(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kr_sweep		*sw = arg;
+	struct ifinfomsg	*ifi = nlmsg_data(nlh);
+	struct nlattr		*tb[IFLA_MAX + 1];
+	struct kr_key		 k;
+	const char		*name;
+
+	if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*ifi), tb, IFLA_MAX,
+	    NULL) < 0 || tb[IFLA_IFNAME] == NULL)
+		return;
+	name = nla_get_string(tb[IFLA_IFNAME]);
+	if (strncmp(name, KR_LINK_PREFIX, strlen(KR_LINK_PREFIX)) != 0)
+		return;
+	sw->found++;
+	if (!sw->adopt) {
+		kr_link_del_index((unsigned int)ifi->ifi_index, kr_sweep_cb,
+		    NULL);
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	k.type = KO_LINK;
+	strlcpy(k.name, name, sizeof(k.name));
+	kr_tab_add(&k, NULL, 0);
+}
+
+static void
+kr_sweep_policy(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kr_sweep			*sw = arg;
+	struct xfrm_userpolicy_info	*p = nlmsg_data(nlh);
+	struct xfrm_userpolicy_id	 id;
+	struct nl_msg			*msg;
+	struct kr_key			 k;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*p)) ||
+	    !XFRM_IS_OURS_PRIO(p->priority))
+		return;
+	sw->found++;
+	if (!sw->adopt) {
+		memset(&id, 0, sizeof(id));
+		id.sel = p->sel;
+		id.dir = p->dir;
+		id.index = p->index;
+		if ((msg = nlmsg_alloc_simple(XFRM_MSG_DELPOLICY, 0)) == NULL)
+			return;
+		if (nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO) != 0) {
+			nlmsg_free(msg);
+			return;
+		}
+		kr_nl_send(sw->nl, msg, kr_sweep_cb, NULL);
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	k.type = KO_XPOLICY;
+	memcpy(&k.a, &p->sel.saddr, sizeof(k.a));
+	memcpy(&k.b, &p->sel.daddr, sizeof(k.b));
+	k.ifindex = p->dir;
+	k.proto = p->sel.proto == IPPROTO_MH && p->sel.sport_mask ?
+	    (uint32_t)ntohs(p->sel.sport) + 1 : 0;
+	kr_tab_add(&k, NULL, 0);
+}
+
+static void
+kr_sweep_state(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kr_sweep		*sw = arg;
+	struct xfrm_usersa_info	*sa = nlmsg_data(nlh);
+	struct nlattr		*tb[XFRMA_MAX + 1];
+	struct xfrm_usersa_id	 id;
+	struct nl_msg		*msg;
+	struct kr_key		 k;
+	struct in6_addr		 coa;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*sa)) ||
+	    !XFRM_IS_OURS_REQID(sa->reqid))
+		return;
+	sw->found++;
+	if (!sw->adopt) {
+		memset(&id, 0, sizeof(id));
+		id.daddr = sa->id.daddr;
+		id.spi = sa->id.spi;
+		id.family = sa->family;
+		id.proto = sa->id.proto;
+		if ((msg = nlmsg_alloc_simple(XFRM_MSG_DELSA, 0)) == NULL)
+			return;
+		if (nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO) != 0 ||
+		    nla_put(msg, XFRMA_SRCADDR, sizeof(sa->saddr),
+		    &sa->saddr) != 0) {
+			nlmsg_free(msg);
+			return;
+		}
+		kr_nl_send(sw->nl, msg, kr_sweep_cb, NULL);
+		return;
+	}
+	memset(&k, 0, sizeof(k));
+	memset(&coa, 0, sizeof(coa));
+	k.type = KO_XSTATE;
+	memcpy(&k.a, &sa->saddr, sizeof(k.a));
+	memcpy(&k.b, &sa->id.daddr, sizeof(k.b));
+	k.proto = sa->id.proto;
+	k.plen = ntohl(sa->id.spi);
+	if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*sa), tb, XFRMA_MAX,
+	    NULL) == 0 && tb[XFRMA_COADDR] &&
+	    nla_len(tb[XFRMA_COADDR]) >= (int)sizeof(coa))
+		memcpy(&coa, nla_data(tb[XFRMA_COADDR]), sizeof(coa));
+	kr_tab_add(&k, &coa, 0);
+}
+
+static int
+kr_dump(int proto, int type, const void *hdr, size_t len,
+    void (*fn)(const struct nlmsghdr *, void *), struct kr_sweep *sw)
+{
+	struct nl_msg	*msg;
+	int		 err;
+
+	if ((msg = nlmsg_alloc_simple(type, 0)) == NULL)
+		return ENOMEM;
+	if (len > 0 && nlmsg_append(msg, (void *)hdr, len,
+	    NLMSG_ALIGNTO) != 0) {
+		nlmsg_free(msg);
+		return ENOMEM;
+	}
+	if ((err = kr_nl_dump(proto, msg, fn, sw)) != 0)
+		log_warnx("kernel sweep: dump %d: %s", type, strerror(err));
+	return err;
+}
+
+static int
+kr_sweep(int adopt)
+{
+	struct kr_sweep		 sw;
+	struct rtmsg		 rtm;
+	struct fib_rule_hdr	 frh;
+	struct ndmsg		 ndm;
+	struct ifinfomsg	 ifi;
+	int			 err = 0;
+
+	if (kr_init() == -1)
+		return -1;
+	memset(&sw, 0, sizeof(sw));
+	sw.adopt = adopt;
+	/* XFRM first: policies before the states they point at. */
+	sw.nl = &kr_xfrm;
+	err |= kr_dump(NETLINK_XFRM, XFRM_MSG_GETPOLICY, NULL, 0,
+	    kr_sweep_policy, &sw);
+	kr_wait();
+	err |= kr_dump(NETLINK_XFRM, XFRM_MSG_GETSA, NULL, 0, kr_sweep_state,
+	    &sw);
+	sw.nl = &kr_route;
+	memset(&rtm, 0, sizeof(rtm));
+	rtm.rtm_family = AF_INET6;
+	err |= kr_dump(NETLINK_ROUTE, RTM_GETROUTE, &rtm, sizeof(rtm),
+	    kr_sweep_route, &sw);
+	memset(&frh, 0, sizeof(frh));
+	frh.family = AF_INET6;
+	err |= kr_dump(NETLINK_ROUTE, RTM_GETRULE, &frh, sizeof(frh),
+	    kr_sweep_rule, &sw);
+	memset(&ndm, 0, sizeof(ndm));
+	ndm.ndm_family = AF_INET6;
+	ndm.ndm_flags = NTF_PROXY;
+	err |= kr_dump(NETLINK_ROUTE, RTM_GETNEIGH, &ndm, sizeof(ndm),
+	    kr_sweep_neigh, &sw);
+	kr_wait();
+	/* Links last: deleting one takes its routes and filters along. */
+	memset(&ifi, 0, sizeof(ifi));
+	ifi.ifi_family = AF_UNSPEC;
+	err |= kr_dump(NETLINK_ROUTE, RTM_GETLINK, &ifi, sizeof(ifi),
+	    kr_sweep_link, &sw);
+	kr_wait();
+	return err ? -1 : sw.found;
+}
+
+int
+kr_reconcile(int adopt)
+{
+	int	 n = kr_sweep(adopt);
+
+	if (n > 0)
+		log_info("kernel: %s %d object%s of an earlier run",
+		    adopt ? "adopted" : "removed", n, n == 1 ? "" : "s");
+	return n;
+}
+
+int
+kr_remove_all(void)
+{
+	struct kr_node	*n, *next;
+	int		 rc;
+
+	rtcheck_detach();
+	rc = kr_sweep(0);
+	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
+		RB_REMOVE(kr_tree, &kr_tab, n);
+		free(n);
+	}
+	memset(kr_tab_n, 0, sizeof(kr_tab_n));
+	return rc;
+}

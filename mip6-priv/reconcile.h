@@ -1,0 +1,62 @@
+/*
+ * What mip6-priv installed in the kernel: a table for `mip6ctl show
+ * kernel` and for the stop, and the reconciliation at start (leftovers of
+ * a crashed run are removed, or adopted for a warm restart).
+ */
+#ifndef MIP6_RECONCILE_H
+#define MIP6_RECONCILE_H
+
+#include <netinet/in.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum kr_obj_type {
+	KO_LINK = 1,
+	KO_ROUTE,
+	KO_RULE,
+	KO_ADDR,
+	KO_PROXY,
+	KO_RTCHECK,
+	KO_XSTATE,
+	KO_XPOLICY
+};
+
+/* The key: type and the fields that identify the object. */
+struct kr_key {
+	uint32_t	 type;		/* enum kr_obj_type */
+	struct in6_addr	 a;		/* dst, src, address, hoa, sel src */
+	struct in6_addr	 b;		/* policy/state dst */
+	uint32_t	 plen;
+	uint32_t	 ifindex;	/* or table, or dir */
+	uint32_t	 proto;		/* xfrm proto, rule prio, mh type+1 */
+	char		 name[IF_NAMESIZE];
+};
+
+struct kr_obj {
+	struct kr_key	 key;
+	struct in6_addr	 coa;		/* route encap dst, state coa */
+	uint32_t	 role;		/* who asked: enum conf_role */
+};
+
+/* Record (or update) an installed object. */
+void	 kr_tab_add(const struct kr_key *, const struct in6_addr *coa,
+	    uint32_t role);
+void	 kr_tab_del(const struct kr_key *);
+struct kr_obj *kr_tab_find(const struct kr_key *);
+size_t	 kr_tab_count(uint32_t type);	/* 0: all */
+void	 kr_tab_foreach(void (*)(const struct kr_obj *, void *), void *);
+/* One line per object, the same text `mip6ctl show kernel` prints. */
+void	 kr_tab_print(FILE *);
+int	 kr_obj_format(const struct kr_obj *, char *, size_t);
+
+/*
+ * At start: find what carries our marks.  adopt 0: remove it; 1: keep it
+ * and record it in the table.  Returns the number of objects found, or
+ * -1.
+ */
+int	 kr_reconcile(int adopt);
+/* At stop: remove everything of ours from the kernel, table emptied. */
+int	 kr_remove_all(void);
+
+#endif

@@ -1,0 +1,436 @@
+/*
+ * XFRM states and policies for Mobile IPv6 (see xfrm.h), as raw
+ * NETLINK_XFRM messages built with libnl's message API and sent through
+ * the same pipeline as the route requests (kernel.c).
+ */
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include <linux/xfrm.h>
+#include <linux/ipsec.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "log.h"
+#include "config.h"
+#include "mip6_const.h"
+#include "kernel.h"
+#include "xfrm.h"
+
+#define XFRM_BITS_PER_BYTE	8
+
+static void
+xfrm_sel(struct xfrm_selector *sel, const struct in6_addr *src,
+    const struct in6_addr *dst, uint8_t proto, int mhtype)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->family = AF_INET6;
+	if (src != NULL) {
+		memcpy(&sel->saddr, src, sizeof(*src));
+		sel->prefixlen_s = 128;
+	}
+	if (dst != NULL) {
+		memcpy(&sel->daddr, dst, sizeof(*dst));
+		sel->prefixlen_d = 128;
+	}
+	sel->proto = proto;
+	if (mhtype >= 0) {
+		/* The kernel keys MH selectors on the type in sport. */
+		sel->sport = htons((uint16_t)mhtype);
+		sel->sport_mask = 0xffff;
+	}
+}
+
+static void
+xfrm_lft_inf(struct xfrm_lifetime_cfg *l)
+{
+	l->soft_byte_limit = l->hard_byte_limit = XFRM_INF;
+	l->soft_packet_limit = l->hard_packet_limit = XFRM_INF;
+}
+
+static int
+xfrm_queue(struct nl_msg *msg, int ok, kr_cb cb, void *arg)
+{
+	if (msg == NULL || !ok) {
+		if (msg != NULL)
+			nlmsg_free(msg);
+		if (cb != NULL)
+			cb(arg, ENOMEM);
+		return -1;
+	}
+	kr_nl_send(&kr_xfrm, msg, cb, arg);
+	return 0;
+}
+
+/* A route-optimization state: proto route2 or hao, mode ro, coa. */
+static struct nl_msg *
+xfrm_ro_state_msg(int add, int upd, uint8_t proto, const struct in6_addr *src,
+    const struct in6_addr *dst, const struct in6_addr *coa)
+{
+	struct xfrm_usersa_info	 sa;
+	struct xfrm_usersa_id	 id;
+	struct nl_msg		*msg;
+	xfrm_address_t		 c;
+	int			 ok;
+
+	if (!add) {
+		memset(&id, 0, sizeof(id));
+		memcpy(&id.daddr, dst, sizeof(*dst));
+		id.family = AF_INET6;
+		id.proto = proto;
+		if ((msg = nlmsg_alloc_simple(XFRM_MSG_DELSA, 0)) == NULL)
+			return NULL;
+		ok = nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO) == 0 &&
+		    nla_put(msg, XFRMA_SRCADDR, sizeof(xfrm_address_t),
+		    src) == 0;
+		if (!ok) {
+			nlmsg_free(msg);
+			return NULL;
+		}
+		return msg;
+	}
+	memset(&sa, 0, sizeof(sa));
+	xfrm_sel(&sa.sel, IN6_IS_ADDR_UNSPECIFIED(src) ? NULL : src,
+	    IN6_IS_ADDR_UNSPECIFIED(dst) ? NULL : dst, 0, -1);
+	memcpy(&sa.id.daddr, dst, sizeof(*dst));
+	sa.id.proto = proto;
+	memcpy(&sa.saddr, src, sizeof(*src));
+	xfrm_lft_inf(&sa.lft);
+	sa.reqid = XFRM_REQID_RO;
+	sa.family = AF_INET6;
+	sa.mode = XFRM_MODE_ROUTEOPTIMIZATION;
+	memset(&c, 0, sizeof(c));
+	memcpy(&c, coa, sizeof(*coa));
+	if ((msg = nlmsg_alloc_simple(upd ? XFRM_MSG_UPDSA : XFRM_MSG_NEWSA,
+	    0)) == NULL)
+		return NULL;
+	ok = nlmsg_append(msg, &sa, sizeof(sa), NLMSG_ALIGNTO) == 0 &&
+	    nla_put(msg, XFRMA_COADDR, sizeof(c), &c) == 0;
+	if (!ok) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct xfrm_tmplspec {
+	uint8_t		 proto;		/* IPPROTO_ESP, _ROUTING, _DSTOPTS */
+	uint8_t		 mode;
+	uint8_t		 optional;
+	uint32_t	 reqid;
+};
+
+static struct nl_msg *
+xfrm_policy_msg(int add, const struct xfrm_selector *sel, uint8_t dir,
+    uint32_t prio, const struct xfrm_tmplspec *ts, size_t nts)
+{
+	struct xfrm_userpolicy_info	 p;
+	struct xfrm_userpolicy_id	 pid;
+	struct xfrm_user_tmpl		 t[2];
+	struct nl_msg			*msg;
+	size_t				 i;
+	int				 ok;
+
+	if (!add) {
+		memset(&pid, 0, sizeof(pid));
+		pid.sel = *sel;
+		pid.dir = dir;
+		if ((msg = nlmsg_alloc_simple(XFRM_MSG_DELPOLICY, 0)) == NULL)
+			return NULL;
+		if (nlmsg_append(msg, &pid, sizeof(pid), NLMSG_ALIGNTO) != 0) {
+			nlmsg_free(msg);
+			return NULL;
+		}
+		return msg;
+	}
+	memset(&p, 0, sizeof(p));
+	p.sel = *sel;
+	xfrm_lft_inf(&p.lft);
+	p.priority = prio;
+	p.dir = dir;
+	p.action = XFRM_POLICY_ALLOW;
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < nts && i < 2; i++) {
+		t[i].id.proto = ts[i].proto;
+		t[i].family = AF_INET6;
+		t[i].reqid = ts[i].reqid;
+		t[i].mode = ts[i].mode;
+		t[i].optional = ts[i].optional;
+		t[i].aalgos = t[i].ealgos = t[i].calgos = ~0u;
+	}
+	/* UPDPOLICY creates or replaces: a move never drops the policy. */
+	if ((msg = nlmsg_alloc_simple(XFRM_MSG_UPDPOLICY, 0)) == NULL)
+		return NULL;
+	ok = nlmsg_append(msg, &p, sizeof(p), NLMSG_ALIGNTO) == 0 &&
+	    (nts == 0 || nla_put(msg, XFRMA_TMPL,
+	    (int)(sizeof(t[0]) * nts), t) == 0);
+	if (!ok) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void
+xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
+{
+	if (msg == NULL) {
+		if (cb != NULL)
+			cb(arg, ENOMEM);
+	} else
+		kr_nl_send(&kr_xfrm, msg, cb, arg);
+	(*queued)++;
+}
+
+/*
+ * Four requests: out state and policy, in state and policy.  cb runs once
+ * per request; callers count (kreq.c uses a batch).  Returns the number
+ * of requests queued.
+ */
+int
+xfrm_ro(int add, int mn, const struct in6_addr *hoa,
+    const struct in6_addr *coa, const struct in6_addr *peer, kr_cb cb,
+    void *arg)
+{
+	struct xfrm_selector	 sel;
+	struct xfrm_tmplspec	 ts;
+	int			 n = 0;
+	/* mobile node: out carries HAO, in carries RH2; correspondent: reverse */
+	uint8_t			 outp = mn ? IPPROTO_DSTOPTS : IPPROTO_ROUTING;
+	uint8_t			 inp = mn ? IPPROTO_ROUTING : IPPROTO_DSTOPTS;
+	const struct in6_addr	*me = mn ? hoa : peer;
+	const struct in6_addr	*them = mn ? peer : hoa;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.mode = XFRM_MODE_ROUTEOPTIMIZATION;
+	ts.reqid = XFRM_REQID_RO;
+	if (add) {
+		/* States first (update in place if present), then policies. */
+		xfrm_send(xfrm_ro_state_msg(1, 1, outp, me, them, coa), cb,
+		    arg, &n);
+		xfrm_send(xfrm_ro_state_msg(1, 1, inp, them, me, coa), cb,
+		    arg, &n);
+	}
+	xfrm_sel(&sel, me, them, 0, -1);
+	ts.proto = outp;
+	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT, XFRM_PRIO_RO,
+	    &ts, 1), cb, arg, &n);
+	xfrm_sel(&sel, them, me, 0, -1);
+	ts.proto = inp;
+	/* Inbound the header is optional: plain packets still pass. */
+	ts.optional = 1;
+	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN, XFRM_PRIO_RO,
+	    &ts, 1), cb, arg, &n);
+	if (!add) {
+		xfrm_send(xfrm_ro_state_msg(0, 0, outp, me, them, coa), cb,
+		    arg, &n);
+		xfrm_send(xfrm_ro_state_msg(0, 0, inp, them, me, coa), cb,
+		    arg, &n);
+	}
+	return n;
+}
+
+int
+xfrm_hao_accept(int add, kr_cb cb, void *arg)
+{
+	struct xfrm_selector	 sel;
+	struct xfrm_tmplspec	 ts;
+	struct in6_addr		 any;
+	int			 n = 0;
+
+	memset(&any, 0, sizeof(any));
+	memset(&ts, 0, sizeof(ts));
+	ts.proto = IPPROTO_DSTOPTS;
+	ts.mode = XFRM_MODE_ROUTEOPTIMIZATION;
+	ts.reqid = XFRM_REQID_RO;
+	ts.optional = 1;
+	/* A wildcard state (any coa): the role checks the binding itself. */
+	if (add)
+		xfrm_send(xfrm_ro_state_msg(1, 1, IPPROTO_DSTOPTS, &any, &any,
+		    &any), cb, arg, &n);
+	xfrm_sel(&sel, NULL, NULL, IPPROTO_MH, -1);
+	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
+	    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
+	if (!add)
+		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_DSTOPTS, &any, &any,
+		    &any), cb, arg, &n);
+	return n;
+}
+
+int
+xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
+    const struct in6_addr *ha, const struct in6_addr *coa, kr_cb cb,
+    void *arg)
+{
+	struct xfrm_selector	 sel;
+	struct xfrm_tmplspec	 ts[2];
+	int			 n = 0, away = coa != NULL;
+	size_t			 nt;
+
+	memset(ts, 0, sizeof(ts));
+	ts[0].proto = IPPROTO_ESP;
+	ts[0].mode = XFRM_MODE_TRANSPORT;
+	ts[0].reqid = XFRM_REQID_ESP;
+	ts[1].mode = XFRM_MODE_ROUTEOPTIMIZATION;
+	ts[1].reqid = XFRM_REQID_RO;
+	/* Away, the mobile node's states carry the care-of address. */
+	if (mn && away && add) {
+		xfrm_send(xfrm_ro_state_msg(1, 1, IPPROTO_DSTOPTS, hoa, ha, coa),
+		    cb, arg, &n);
+		xfrm_send(xfrm_ro_state_msg(1, 1, IPPROTO_ROUTING, ha, hoa, coa),
+		    cb, arg, &n);
+	}
+	/*
+	 * BU (mobile node -> home agent): ESP (RFC 3776), then the Home
+	 * Address option when away; the home agent accepts it with or
+	 * without the option.  The kernel walks inbound templates from the
+	 * last, so the option's template follows ESP's.
+	 */
+	xfrm_sel(&sel, hoa, ha, IPPROTO_MH, MH_TYPE_BU);
+	ts[1].proto = IPPROTO_DSTOPTS;
+	ts[1].optional = !mn;
+	if (esp)
+		nt = mn && !away ? 1 : 2;
+	else
+		nt = mn && !away ? 0 : 1;
+	if (nt > 0)
+		xfrm_send(xfrm_policy_msg(add, &sel, mn ? XFRM_POLICY_OUT :
+		    XFRM_POLICY_IN, XFRM_PRIO_IPSEC, esp ? ts : ts + 1, nt), cb,
+		    arg, &n);
+	/* BA (home agent -> mobile node): ESP; the RH2 comes optional. */
+	xfrm_sel(&sel, ha, hoa, IPPROTO_MH, MH_TYPE_BA);
+	ts[1].proto = IPPROTO_ROUTING;
+	ts[1].optional = 1;
+	if (esp)
+		xfrm_send(xfrm_policy_msg(add, &sel, mn ? XFRM_POLICY_IN :
+		    XFRM_POLICY_OUT, XFRM_PRIO_IPSEC, ts, mn ? 2 : 1), cb, arg,
+		    &n);
+	if (mn && away && !add) {
+		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_DSTOPTS, hoa, ha, coa),
+		    cb, arg, &n);
+		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_ROUTING, ha, hoa, coa),
+		    cb, arg, &n);
+	}
+	return n;
+}
+
+static int
+xfrm_put_algo(struct nl_msg *msg, int attr, const char *name,
+    const uint8_t *key, size_t keylen)
+{
+	uint8_t			 buf[sizeof(struct xfrm_algo) + 64];
+	struct xfrm_algo	*a = (struct xfrm_algo *)buf;
+
+	if (keylen > 64)
+		return -1;
+	memset(buf, 0, sizeof(buf));
+	strncpy(a->alg_name, name, sizeof(a->alg_name) - 1);
+	a->alg_key_len = (unsigned int)(keylen * XFRM_BITS_PER_BYTE);
+	memcpy(a->alg_key, key, keylen);
+	return nla_put(msg, attr, (int)(sizeof(*a) + keylen), a);
+}
+
+static struct nl_msg *
+xfrm_esp_msg(int add, const struct in6_addr *src, const struct in6_addr *dst,
+    const struct conf_sa *c)
+{
+	struct xfrm_usersa_info	 sa;
+	struct xfrm_usersa_id	 id;
+	struct nl_msg		*msg;
+	int			 ok;
+
+	if (!add) {
+		memset(&id, 0, sizeof(id));
+		memcpy(&id.daddr, dst, sizeof(*dst));
+		id.spi = htonl(c->spi);
+		id.family = AF_INET6;
+		id.proto = IPPROTO_ESP;
+		msg = nlmsg_alloc_simple(XFRM_MSG_DELSA, 0);
+		ok = msg != NULL &&
+		    nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO) == 0;
+	} else {
+		memset(&sa, 0, sizeof(sa));
+		xfrm_sel(&sa.sel, src, dst, 0, -1);
+		memcpy(&sa.id.daddr, dst, sizeof(*dst));
+		sa.id.spi = htonl(c->spi);
+		sa.id.proto = IPPROTO_ESP;
+		memcpy(&sa.saddr, src, sizeof(*src));
+		xfrm_lft_inf(&sa.lft);
+		sa.reqid = XFRM_REQID_ESP;
+		sa.family = AF_INET6;
+		sa.mode = XFRM_MODE_TRANSPORT;
+		msg = nlmsg_alloc_simple(XFRM_MSG_NEWSA, 0);
+		ok = msg != NULL &&
+		    nlmsg_append(msg, &sa, sizeof(sa), NLMSG_ALIGNTO) == 0 &&
+		    xfrm_put_algo(msg, XFRMA_ALG_AUTH, c->auth_alg,
+		    c->auth_key, c->auth_keylen) == 0 &&
+		    (c->enc_alg[0] == '\0' ? xfrm_put_algo(msg,
+		    XFRMA_ALG_CRYPT, "ecb(cipher_null)", NULL, 0) :
+		    xfrm_put_algo(msg, XFRMA_ALG_CRYPT, c->enc_alg, c->enc_key,
+		    c->enc_keylen)) == 0;
+	}
+	if (msg != NULL && !ok) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+int
+xfrm_esp_sa(int add, const struct in6_addr *src, const struct in6_addr *dst,
+    const struct conf_sa *c, kr_cb cb, void *arg)
+{
+	struct nl_msg	*msg = xfrm_esp_msg(add, src, dst, c);
+
+	return xfrm_queue(msg, msg != NULL, cb, arg);
+}
+
+/* Add and remove a throwaway state of proto: 0, or the errno. */
+static int
+xfrm_probe_state(uint8_t proto)
+{
+	struct conf_sa	 c;
+	struct in6_addr	 a, b;
+	struct nl_msg	*msg;
+	int		 err;
+
+	/* Documentation addresses (RFC 3849): never on the wire. */
+	inet_pton(AF_INET6, "2001:db8:ffff::1", &a);
+	inet_pton(AF_INET6, "2001:db8:ffff::2", &b);
+	memset(&c, 0, sizeof(c));
+	/* An SPI below 256 is reserved (RFC 4303): no real SA uses it. */
+	c.spi = 0xff;
+	strlcpy(c.auth_alg, "digest_null", sizeof(c.auth_alg));
+	if (proto == IPPROTO_ESP)
+		msg = xfrm_esp_msg(1, &a, &b, &c);
+	else
+		msg = xfrm_ro_state_msg(1, 0, proto, &a, &b, &a);
+	if (msg == NULL)
+		return ENOMEM;
+	if ((err = kr_nl_sync(NETLINK_XFRM, msg)) != 0)
+		return err;
+	if (proto == IPPROTO_ESP)
+		msg = xfrm_esp_msg(0, &a, &b, &c);
+	else
+		msg = xfrm_ro_state_msg(0, 0, proto, &a, &b, &a);
+	if (msg != NULL)
+		(void)kr_nl_sync(NETLINK_XFRM, msg);
+	return 0;
+}
+
+int
+xfrm_probe_mip6(void)
+{
+	return xfrm_probe_state(IPPROTO_DSTOPTS);
+}
+
+int
+xfrm_probe_esp(void)
+{
+	return xfrm_probe_state(IPPROTO_ESP);
+}

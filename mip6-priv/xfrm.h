@@ -1,0 +1,70 @@
+/*
+ * XFRM for Mobile IPv6: route-optimization states (proto route2 and hao,
+ * mode ro, with the care-of address) and their policies; the RFC 3776 ESP
+ * transport policies protecting BU/BA between mobile node and home agent;
+ * manual ESP SAs from the configuration.
+ *
+ * Marks: our policies use priorities in [XFRM_PRIO_MIN, XFRM_PRIO_MAX];
+ * our states a reqid in the band XFRM_REQID_BASE (mask XFRM_REQID_MASK).
+ */
+#ifndef MIP6_XFRM_H
+#define MIP6_XFRM_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+struct conf_sa;
+
+#define XFRM_PRIO_MIN		0x9e00
+#define XFRM_PRIO_IPSEC		0x9e00	/* BU/BA protection: before RO */
+#define XFRM_PRIO_RO		0x9e10
+#define XFRM_PRIO_HAO_IN	0x9e20	/* catch-all HAO acceptance */
+#define XFRM_PRIO_MAX		0x9eff
+#define XFRM_REQID_BASE		0x9e000000u
+#define XFRM_REQID_MASK		0xffffff00u
+#define XFRM_REQID_RO		(XFRM_REQID_BASE | 1)
+#define XFRM_REQID_ESP		(XFRM_REQID_BASE | 2)
+
+#define XFRM_IS_OURS_PRIO(p)	((p) >= XFRM_PRIO_MIN && (p) <= XFRM_PRIO_MAX)
+#define XFRM_IS_OURS_REQID(r)	(((r) & XFRM_REQID_MASK) == XFRM_REQID_BASE)
+
+/*
+ * Route optimization between hoa (at coa) and peer.  mn: we are the
+ * mobile node (out: hao, in: route2), else the correspondent (out:
+ * route2, in: hao).  add 1: add or move to a new coa (states updated in
+ * place, so no packet goes out without the header); 0: remove.
+ */
+int	 xfrm_ro(int add, int mn, const struct in6_addr *hoa,
+	    const struct in6_addr *coa, const struct in6_addr *peer, kr_cb,
+	    void *arg);
+
+/*
+ * The state and policy that accept a Home Address option from any mobile
+ * node on the Mobility Header (home agent, correspondent: BU reception).
+ */
+int	 xfrm_hao_accept(int add, kr_cb, void *arg);
+
+/*
+ * Mobile node <-> home agent signalling (mn: we are the mobile node).
+ * esp: RFC 3776 ESP transport on BU and BA, selectors on the home
+ * address, so a move changes no ESP policy or SA.  coa: away from home
+ * (NULL at home): the mobile node's BU carries the Home Address option
+ * and its hao/route2 states the care-of address (updated in place).
+ * Returns the number of requests queued (cb runs for each).
+ */
+int	 xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
+	    const struct in6_addr *ha, const struct in6_addr *coa, kr_cb,
+	    void *arg);
+
+/* A manual ESP transport SA src -> dst from the configuration. */
+int	 xfrm_esp_sa(int add, const struct in6_addr *src,
+	    const struct in6_addr *dst, const struct conf_sa *, kr_cb,
+	    void *arg);
+
+/* Probes: 0 when the kernel has it, else the errno of the attempt. */
+int	 xfrm_probe_mip6(void);
+int	 xfrm_probe_esp(void);
+
+#endif
