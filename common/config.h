@@ -14,7 +14,46 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mip6_const.h"
+
 #define CONF_DEFAULT_PATH	"/etc/mip6/mip6.yaml"
+#define CONF_MAX_FILE_SIZE	(4 * 1024 * 1024)	/* bytes read at most */
+
+/*
+ * Defaults that are our own choice (the RFC ones come from mip6_const.h).
+ * mip6.yaml(5) documents each; conf_load() fills them in.
+ */
+#define CONF_DEF_VERBOSE		1	/* log-level: info */
+#define CONF_DEF_USER			"_mip6"
+#define CONF_DEF_GROUP			"_mip6"
+#define CONF_DEF_CONTROL_DIR		"/run/mip6"
+#define CONF_DEF_STATE_DIR		"/var/lib/mip6"
+#define CONF_DEF_CHROOT_DIR		"/var/empty/mip6"
+#define CONF_DEF_BACKOFF_MIN_S		1
+#define CONF_DEF_BACKOFF_MAX_S		60
+#define CONF_MAX_BACKOFF_S		86400
+#define CONF_DEF_HA_MAX_BINDINGS	100000
+#define CONF_MAX_BINDINGS		16777216
+/* The largest lifetime a Binding Update/Ack can carry: 65535 * 4 s. */
+#define CONF_MAX_LIFETIME_S	(MIP6_LIFETIME_MAX_UNITS * MIP6_LIFETIME_UNIT_S)
+#define CONF_MIN_LIFETIME_S		MIP6_LIFETIME_UNIT_S
+#define CONF_DEF_HA_MAX_LIFETIME_S	CONF_MAX_LIFETIME_S
+#define CONF_DEF_BRR_BEFORE_S		0	/* no Binding Refresh Request */
+#define CONF_DEF_BE_RATE		10	/* Binding Errors per second */
+#define CONF_MAX_RATE			1000000
+#define CONF_DEF_HA_PREFERENCE		0
+#define CONF_MIN_HA_PREFERENCE		(-32768)	/* signed 16 bits */
+#define CONF_MAX_HA_PREFERENCE		32767
+#define CONF_DEF_MN_LIFETIME_S		3600
+#define CONF_DEF_MN_CN_LIFETIME_S	MAX_RR_BINDING_LIFETIME_S
+#define CONF_DEF_IF_PREFERENCE		0
+#define CONF_MAX_IF_PREFERENCE		255
+#define CONF_DEF_SIG_MAX_BINDINGS	10000
+#define CONF_DEF_SIG_MAX_LIFETIME_S	MAX_RR_BINDING_LIFETIME_S
+#define CONF_DEF_SIG_RATE_LIMIT		10	/* messages/s per peer, 0 off */
+#define CONF_DEF_NONCE_LIFETIME_S	MAX_NONCE_LIFETIME_S
+#define CONF_MIN_SPI			256	/* 1-255 reserved (RFC 4303) */
+#define CONF_NULL_ENC_ALG		"ecb(cipher_null)"
 
 enum conf_role {
 	ROLE_HA = 0,
@@ -38,6 +77,11 @@ enum conf_ipsec {
 	IPSEC_DISABLED
 };
 
+enum conf_tunnel {
+	TUNNEL_SHARED = 0,	/* one flow-based ip6ip6 device for all */
+	TUNNEL_PER_BINDING	/* one ip6ip6 device per binding */
+};
+
 enum conf_ro_policy {
 	RO_NONE = 0,
 	RO_ALL,
@@ -52,12 +96,12 @@ struct conf_prefix {
 /* A manual ESP SA (RFC 3776), one direction. */
 struct conf_sa {
 	uint32_t	 spi;
-	char		 auth_alg[32];	/* e.g. "hmac(sha256)" */
+	char		 auth_alg[32];	/* kernel name, e.g. "hmac(sha256)" */
 	uint8_t		 auth_key[64];
 	size_t		 auth_keylen;
-	char		 enc_alg[32];	/* e.g. "cbc(aes)" */
+	char		 enc_alg[32];	/* e.g. "cbc(aes)", "ecb(cipher_null)" */
 	uint8_t		 enc_key[64];
-	size_t		 enc_keylen;
+	size_t		 enc_keylen;	/* 0 with ecb(cipher_null) */
 };
 
 /* A mobile node known to the home agent. */
@@ -85,9 +129,10 @@ struct conf_ha {
 	int		 dad;			/* DAD for home addresses, default on */
 	enum conf_ipsec	 ipsec;
 	struct conf_mn	*mns;			/* optional: known mobile nodes */
-	size_t		 nmns;
+	size_t		 nmns;			/* 0: any home address may register */
 	uint32_t	 be_rate;		/* Binding Errors per second */
 	int		 preference;		/* Home Agent Information option */
+	enum conf_tunnel tunnel;
 };
 
 struct conf_mn_if {
@@ -99,14 +144,15 @@ struct conf_mnode {
 	int		 enabled;
 	struct in6_addr	 hoa;
 	uint8_t		 hoa_plen;
-	struct in6_addr	 ha;
-	char		 home_ifname[IF_NAMESIZE];
+	struct in6_addr	 ha;			/* :: = find it with DHAAD */
+	char		 home_ifname[IF_NAMESIZE];	/* default: first of ifs */
 	struct conf_mn_if *ifs;
 	size_t		 nifs;
-	uint32_t	 lifetime;		/* requested, seconds */
+	uint32_t	 lifetime;		/* requested from the HA, seconds */
+	uint32_t	 cn_lifetime;		/* requested from a CN, <= 420 s */
 	uint32_t	 initial_bindack_timeout_first_reg_ms;	/* 1500 */
 	uint32_t	 initial_bindack_timeout_ms;		/* 1000 */
-	uint32_t	 max_bindack_timeout;			/* 32 s */
+	uint32_t	 max_bindack_timeout;	/* seconds, default 32 */
 	enum conf_ro_policy ro;
 	struct in6_addr	*ro_cns;
 	size_t		 nro_cns;
@@ -144,14 +190,24 @@ struct mip6_conf {
 
 /*
  * Load and validate FILE.  On error returns NULL and writes
- * "FILE:LINE:COLUMN: message" into err.
+ * "FILE:LINE:COLUMN: message" (or "FILE: strerror" when the file cannot be
+ * read) into err.
  */
 struct mip6_conf *conf_load(const char *file, char *err, size_t errlen);
+/* The same from memory (fuzzing, tests); name stands for the file. */
+struct mip6_conf *conf_load_mem(const char *name, const char *buf,
+	    size_t len, char *err, size_t errlen);
 void	 conf_free(struct mip6_conf *);
 /* Print the effective configuration, defaults filled in, as YAML. */
 void	 conf_print(FILE *, const struct mip6_conf *);
 int	 conf_role_enabled(const struct mip6_conf *, enum conf_role);
 const char *conf_role_name(enum conf_role);	/* "ha", "mn", "sig" */
 int	 conf_role_from_name(const char *);	/* -1 when unknown */
+
+/* Policy look-ups for request checks (mip6-priv). NULL when none. */
+const struct conf_ha_link *conf_ha_link_for(const struct conf_ha *,
+	    const struct in6_addr *);	/* link whose home prefix holds it */
+const struct conf_mn *conf_ha_mn_find(const struct conf_ha *,
+	    const struct in6_addr *hoa);
 
 #endif
