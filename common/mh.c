@@ -313,6 +313,7 @@ parse_opts(const uint8_t *buf, size_t off, size_t len, struct mh_opts *po)
 	size_t pos = 0;
 	int rc;
 
+	memset(&o, 0, sizeof(o));	/* struct copies below carry padding */
 	while ((rc = mh_opt_next(buf + off, len - off, &pos, &r, &err)) > 0) {
 		if ((err = mh_opt_decode(&r, &o)) != MH_OK)
 			return err;
