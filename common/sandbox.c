@@ -263,7 +263,9 @@ sandbox_bounding_keep(uint64_t keep)
 void
 sandbox_priv_caps(void)
 {
-	const uint64_t	 keep = CAPMASK(CAP_NET_ADMIN) | CAPMASK(CAP_NET_RAW);
+	/* BPF: the reverse-tunnel check's map (mip6-priv/rtcheck.c). */
+	const uint64_t	 keep = CAPMASK(CAP_NET_ADMIN) | CAPMASK(CAP_NET_RAW) |
+	    CAPMASK(CAP_BPF);
 
 	/*
 	 * The bounding set also keeps what a freshly exec'd role needs to

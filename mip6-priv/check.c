@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "kreq.h"
+#include "proto.h"
 #include "check.h"
 
 static const size_t kr_req_len[] = {

@@ -31,7 +31,7 @@
 
 #include "log.h"
 #include "kernel.h"
-#include "kreq.h"
+#include "proto.h"
 
 #define KR_RCVBUF	(4 * 1024 * 1024)
 #define KR_RXBUF	(64 * 1024)

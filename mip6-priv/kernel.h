@@ -124,6 +124,7 @@ typedef void	(*kr_ev_sink)(uint32_t mask, uint32_t type, const void *data,
 	    size_t len, void *arg);
 int	 kr_ev_open(kr_ev_sink, void *arg);
 int	 kr_ev_fd(void);
+int	 kr_ev_xfrm_fd(void);
 int	 kr_ev_dispatch(void);
 void	 kr_ev_close(void);
 

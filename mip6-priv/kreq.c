@@ -17,7 +17,7 @@
 #include "log.h"
 #include "config.h"
 #include "kernel.h"
-#include "kreq.h"
+#include "proto.h"
 #include "xfrm.h"
 #include "rtcheck.h"
 #include "check.h"

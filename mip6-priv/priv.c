@@ -32,6 +32,7 @@
 #include "imsg.h"
 #include "log.h"
 #include "priv.h"
+#include "kpriv.h"
 #include "proto.h"
 #include "sandbox.h"
 
@@ -193,6 +194,15 @@ main(int argc, char *argv[])
 		if (priv_control_socket(&children[r], gr->gr_gid) == -1)
 			exit(1);
 	}
+	{
+		unsigned int	 roles = 0;
+
+		for (r = 0; r < ROLE_MAX; r++)
+			if (children[r].name != NULL)
+				roles |= 1u << r;
+		if (priv_kernel_start(conf, roles, err, sizeof(err)) == -1)
+			fatalx("%s", err);
+	}
 	sandbox_priv_caps();
 	log_debug("capabilities: effective 0x%llx",
 	    (unsigned long long)sandbox_cap_effective());
@@ -210,6 +220,8 @@ main(int argc, char *argv[])
 	    evsignal_add(ev_chld, NULL) == -1)
 		fatalx("cannot watch signals");
 	signal(SIGPIPE, SIG_IGN);
+	if (priv_kernel_events(base) == -1)
+		fatalx("cannot watch the netlink sockets");
 
 	for (r = 0; r < ROLE_MAX; r++) {
 		if (children[r].name == NULL)
@@ -220,6 +232,7 @@ main(int argc, char *argv[])
 	log_info("started (pid %d, config %s)", (int)getpid(), conf->path);
 
 	event_base_dispatch(base);
+	priv_kernel_stop();
 
 	for (r = 0; r < ROLE_MAX; r++) {
 		struct priv_child *c = &children[r];
@@ -515,6 +528,8 @@ main_dispatch_ha(struct priv_child *c, struct imsg *imsg)
 		break;
 	/* kernel requests: mip6-priv/kernel.c (home agent) */
 	default:
+		if (priv_kernel_dispatch(c, imsg))
+			break;
 		priv_child_fatal(c, "unexpected message");
 	}
 }
@@ -528,6 +543,8 @@ main_dispatch_mn(struct priv_child *c, struct imsg *imsg)
 		break;
 	/* kernel requests: mip6-priv/kernel.c (mobile node) */
 	default:
+		if (priv_kernel_dispatch(c, imsg))
+			break;
 		priv_child_fatal(c, "unexpected message");
 	}
 }
@@ -541,6 +558,8 @@ main_dispatch_sig(struct priv_child *c, struct imsg *imsg)
 		break;
 	/* kernel requests: mip6-priv/kernel.c (correspondent) */
 	default:
+		if (priv_kernel_dispatch(c, imsg))
+			break;
 		priv_child_fatal(c, "unexpected message");
 	}
 }

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bsd/string.h>
@@ -176,15 +177,67 @@ xfrm_policy_msg(int add, const struct xfrm_selector *sel, uint8_t dir,
 	return msg;
 }
 
+/*
+ * UPDSA changes a state in place (the care-of address of a move, with no
+ * moment without the state) but fails with ESRCH when there is none yet;
+ * then the same message goes again as NEWSA.
+ */
+struct xfrm_upsert {
+	struct nl_msg	*msg;
+	kr_cb		 cb;
+	void		*arg;
+};
+
+static void
+xfrm_upsert_cb(void *arg, int error)
+{
+	struct xfrm_upsert	*u = arg;
+
+	if (error == ESRCH && u->msg != NULL) {
+		nlmsg_hdr(u->msg)->nlmsg_type = XFRM_MSG_NEWSA;
+		kr_nl_send(&kr_xfrm, u->msg, u->cb, u->arg);
+	} else {
+		if (u->msg != NULL)
+			nlmsg_free(u->msg);
+		if (u->cb != NULL)
+			u->cb(u->arg, error);
+	}
+	free(u);
+}
+
 static void
 xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
 {
+	struct xfrm_upsert	*u;
+	struct nlmsghdr		*nlh;
+
+	(*queued)++;
 	if (msg == NULL) {
 		if (cb != NULL)
 			cb(arg, ENOMEM);
-	} else
+		return;
+	}
+	if (nlmsg_hdr(msg)->nlmsg_type != XFRM_MSG_UPDSA) {
 		kr_nl_send(&kr_xfrm, msg, cb, arg);
-	(*queued)++;
+		return;
+	}
+	if ((u = calloc(1, sizeof(*u))) == NULL ||
+	    (u->msg = nlmsg_alloc_simple(XFRM_MSG_NEWSA, 0)) == NULL) {
+		free(u);
+		nlmsg_free(msg);
+		if (cb != NULL)
+			cb(arg, ENOMEM);
+		return;
+	}
+	nlh = nlmsg_hdr(msg);
+	if (nlmsg_append(u->msg, nlmsg_data(nlh), nlmsg_datalen(nlh),
+	    NLMSG_ALIGNTO) != 0) {
+		nlmsg_free(u->msg);
+		u->msg = NULL;
+	}
+	u->cb = cb;
+	u->arg = arg;
+	kr_nl_send(&kr_xfrm, msg, xfrm_upsert_cb, u);
 }
 
 /*

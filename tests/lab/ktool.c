@@ -31,7 +31,7 @@
 #include "log.h"
 #include "config.h"
 #include "../../mip6-priv/kernel.h"
-#include "../../mip6-priv/kreq.h"
+#include "proto.h"
 #include "../../mip6-priv/probe.h"
 #include "../../mip6-priv/reconcile.h"
 #include "../../mip6-priv/rtcheck.h"

@@ -1,0 +1,164 @@
+/*
+ * Glue between priv.c (children, event loop) and the kernel side.
+ */
+#include <net/if.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "config.h"
+#include "imsg.h"
+#include "proto.h"
+#include "priv.h"
+#include "kernel.h"
+#include "proto.h"
+#include "reconcile.h"
+#include "kpriv.h"
+
+static int		 kp_enabled;
+static struct event	*kp_ev[4];
+static const struct mip6_conf *kp_conf;
+
+static void
+kp_reply(uint32_t role, uint32_t reqid, uint32_t type, int error, void *arg)
+{
+	struct priv_child	*c = priv_child((enum conf_role)role);
+	struct kr_reply		 r;
+
+	if (c == NULL)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.type = type;
+	r.error = error;
+	(void)priv_compose_child(c, IMSG_KR_REPLY, reqid, -1, &r, sizeof(r));
+}
+
+static void
+kp_event(uint32_t mask, uint32_t type, const void *data, size_t len,
+    void *arg)
+{
+	struct priv_child	*c;
+	int			 r;
+
+	for (r = 0; r < ROLE_MAX; r++)
+		if ((kr_subscriptions((uint32_t)r) & mask) &&
+		    (c = priv_child((enum conf_role)r)) != NULL)
+			(void)priv_compose_child(c, type, 0, -1, data, len);
+}
+
+int
+priv_kernel_start(const struct mip6_conf *conf, unsigned int roles,
+    char *err, size_t errlen)
+{
+	const char	*env = getenv("MIP6_KERNEL");
+	int		 r, e;
+
+	kp_conf = conf;
+	if (env != NULL && strcmp(env, "none") == 0) {
+		log_warnx("kernel side disabled (MIP6_KERNEL=none)");
+		return 0;
+	}
+	kr_req_init(conf, kp_reply, NULL);
+	if (kr_probe_conf(conf, err, errlen) == -1)
+		return -1;
+	if (kr_init() == -1) {
+		snprintf(err, errlen, "netlink: %s", strerror(errno));
+		return -1;
+	}
+	kp_enabled = 1;
+	/* An adopted run keeps its tunnel: the role start finds it. */
+	if (conf->kernel_start == KSTART_REMOVE && kr_reconcile(0) == -1)
+		log_warnx("kernel: could not remove every leftover");
+	for (r = 0; r < ROLE_MAX; r++) {
+		if (!(roles & (1u << r)))
+			continue;
+		if ((e = kr_role_start((uint32_t)r)) != 0) {
+			snprintf(err, errlen, "%s: kernel setup: %s",
+			    conf_role_name((enum conf_role)r), strerror(e));
+			return -1;
+		}
+	}
+	if (conf->kernel_start == KSTART_ADOPT && kr_reconcile(1) == -1)
+		log_warnx("kernel: could not adopt every leftover");
+	if (kr_ev_open(kp_event, NULL) == -1)
+		log_warn("kernel events");
+	return 0;
+}
+
+static void
+kp_read(evutil_socket_t fd, short ev, void *arg)
+{
+	struct kr_nl	*nl = arg;
+
+	if (nl == NULL) {
+		if (kr_ev_dispatch() == -1)
+			log_warn("kernel events");
+		return;
+	}
+	if (kr_nl_dispatch(nl) == -1)
+		log_warn("netlink");
+}
+
+int
+priv_kernel_events(struct event_base *base)
+{
+	int	 fds[4], i;
+	void	*args[4] = { &kr_route, &kr_xfrm, NULL, NULL };
+
+	if (!kp_enabled)
+		return 0;
+	fds[0] = kr_route.fd;
+	fds[1] = kr_xfrm.fd;
+	fds[2] = kr_ev_fd();
+	fds[3] = kr_ev_xfrm_fd();
+	for (i = 0; i < 4; i++) {
+		if (fds[i] == -1)
+			continue;
+		if ((kp_ev[i] = event_new(base, fds[i], EV_READ | EV_PERSIST,
+		    kp_read, args[i])) == NULL || event_add(kp_ev[i],
+		    NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+priv_kernel_dispatch(struct priv_child *c, struct imsg *imsg)
+{
+	uint32_t	 t = imsg->hdr.type;
+
+	if (t < IMSG_KERNEL_FIRST || t >= IMSG_ENGINE_FIRST)
+		return 0;
+	if (!kp_enabled) {
+		kp_reply(c->role, imsg->hdr.peerid, t, ENOSYS, NULL);
+		return 1;
+	}
+	if (kr_req_dispatch(c->role, t, imsg->hdr.peerid, imsg->data,
+	    imsg->datalen) == -1)
+		priv_child_fatal(c, "malformed kernel request");
+	return 1;
+}
+
+void
+priv_kernel_stop(void)
+{
+	int	 i;
+
+	for (i = 0; i < 4; i++)
+		if (kp_ev[i] != NULL) {
+			event_free(kp_ev[i]);
+			kp_ev[i] = NULL;
+		}
+	if (!kp_enabled)
+		return;
+	kr_ev_close();
+	/* Everything ours goes, also what crashed children left. */
+	kr_wait();
+	kr_remove_all();
+	kr_close();
+	kp_enabled = 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * The kernel side as priv.c sees it: start (probe, reconcile, per-role
+ * setup), the netlink sockets in the event loop, kernel requests from
+ * the children, and the removal of everything at stop.
+ */
+#ifndef MIP6_KPRIV_H
+#define MIP6_KPRIV_H
+
+#include <stddef.h>
+
+struct event_base;
+struct imsg;
+struct mip6_conf;
+struct priv_child;
+
+/*
+ * Before the capabilities are dropped.  roles: which roles this parent
+ * runs (bit 1 << enum conf_role).  -1 with the one-line reason in err.
+ * MIP6_KERNEL=none in the environment skips the kernel side (tests of
+ * the process machinery on a kernel without Mobile IPv6).
+ */
+int	 priv_kernel_start(const struct mip6_conf *, unsigned int roles,
+	    char *err, size_t errlen);
+/* Watch the netlink sockets in base. */
+int	 priv_kernel_events(struct event_base *);
+/* 1 when imsg was a kernel request (handled, or the child was killed). */
+int	 priv_kernel_dispatch(struct priv_child *, struct imsg *);
+/* Remove everything we installed (or keep it: kernel-state-on-start adopt). */
+void	 priv_kernel_stop(void);
+
+#endif
