@@ -77,6 +77,8 @@ static void	 pseudo(const struct addrs *, const struct in6_addr **,
 static void	 print_flags(int, unsigned, const char *const *, int);
 static void	 print_opts(int, const uint8_t *, const struct mh_msg *);
 static int	 print_mh(int, const uint8_t *, size_t, const struct addrs *);
+static int	 find_mh(const uint8_t *, size_t, struct addrs *, size_t *,
+		    size_t *, const char **);
 static int	 print_packet(int, const uint8_t *, size_t);
 static uint32_t	 rd32(const uint8_t *, int);
 static int	 cmd_decode(int, char **);
@@ -394,61 +396,78 @@ print_mh(int json, const uint8_t *buf, size_t len, const struct addrs *ad)
 	return 0;
 }
 
-/* Walk an IPv6 packet's extension headers to its Mobility Header. */
+/*
+ * Walk an IPv6 packet's extension headers to its Mobility Header, noting a
+ * type 2 routing header and a Home Address option on the way.  Returns 0,
+ * or -1 with *why: "no_mh" for a packet that carries none.
+ */
 static int
-print_packet(int json, const uint8_t *p, size_t len)
+find_mh(const uint8_t *p, size_t len, struct addrs *ad, size_t *mhoff,
+    size_t *mhlen, const char **why)
 {
-	struct addrs ad;
-	char a[INET6_ADDRSTRLEN];
 	size_t off = IP6_HDR_LEN, hl, plen;
 	uint8_t nh;
 
-	memset(&ad, 0, sizeof(ad));
+	memset(ad, 0, sizeof(*ad));
 	if (len < IP6_HDR_LEN || (p[0] >> 4) != 6) {
-		printf(json ? "\"skip\":\"not_ipv6\"" : "skip=not_ipv6");
-		return 1;
+		*why = "not_ipv6";
+		return -1;
 	}
 	plen = (size_t)(p[4] << 8 | p[5]);
 	if (plen + IP6_HDR_LEN < len)
 		len = plen + IP6_HDR_LEN;	/* trailer, Ethernet padding */
 	nh = p[6];
-	memcpy(&ad.src, p + 8, sizeof(ad.src));
-	memcpy(&ad.dst, p + 24, sizeof(ad.dst));
-	ad.has_src = ad.has_dst = 1;
-	printf(json ? "\"src\":\"%s\"," : "src=%s ", ntop(&ad.src, a));
-	printf(json ? "\"dst\":\"%s\"," : "dst=%s ", ntop(&ad.dst, a));
+	memcpy(&ad->src, p + 8, sizeof(ad->src));
+	memcpy(&ad->dst, p + 24, sizeof(ad->dst));
+	ad->has_src = ad->has_dst = 1;
 	while (nh != IPPROTO_MH) {
-		if ((nh != NH_HOPOPTS && nh != NH_ROUTING &&
-		    nh != NH_DSTOPTS) || len - off < MH_UNIT) {
-			printf(json ? "\"skip\":\"no_mh\"" : "skip=no_mh");
-			return 1;
+		if (nh != NH_HOPOPTS && nh != NH_ROUTING && nh != NH_DSTOPTS) {
+			*why = "no_mh";
+			return -1;
 		}
-		hl = (size_t)(p[off + 1] + 1) * MH_UNIT;
-		if (hl > len - off) {
-			printf(json ? "\"skip\":\"truncated\"" :
-			    "skip=truncated");
-			return 1;
+		if (len - off < MH_UNIT ||
+		    (hl = (size_t)(p[off + 1] + 1) * MH_UNIT) > len - off) {
+			*why = "truncated";
+			return -1;
 		}
 		if (nh == NH_ROUTING && p[off + 2] == IPV6_RTHDR_TYPE_2) {
-			if (mh_rh2_parse(p + off, hl, &ad.rh2) != MH_OK) {
-				printf(json ? "\"error\":\"%s\"" : "error=%s",
-				    mh_err_str(MH_ERR_EXTHDR));
-				return 1;
+			if (mh_rh2_parse(p + off, hl, &ad->rh2) != MH_OK) {
+				*why = mh_err_str(MH_ERR_EXTHDR);
+				return -1;
 			}
-			ad.has_rh2 = 1;
-			printf(json ? "\"rh2\":\"%s\"," : "rh2=%s ",
-			    ntop(&ad.rh2, a));
+			ad->has_rh2 = 1;
 		}
-		if (nh == NH_DSTOPTS && !ad.has_hao &&
-		    mh_hao_parse(p + off, hl, &ad.hao) == MH_OK) {
-			ad.has_hao = 1;
-			printf(json ? "\"hao\":\"%s\"," : "hao=%s ",
-			    ntop(&ad.hao, a));
-		}
+		if (nh == NH_DSTOPTS && !ad->has_hao &&
+		    mh_hao_parse(p + off, hl, &ad->hao) == MH_OK)
+			ad->has_hao = 1;
 		nh = p[off];
 		off += hl;
 	}
-	return print_mh(json, p + off, len - off, &ad);
+	*mhoff = off;
+	*mhlen = len - off;
+	return 0;
+}
+
+/* One line for a whole IPv6 packet: addresses, then its MH. */
+static int
+print_packet(int json, const uint8_t *p, size_t len)
+{
+	struct addrs ad;
+	char a[INET6_ADDRSTRLEN];
+	const char *why;
+	size_t off, mhlen;
+
+	if (find_mh(p, len, &ad, &off, &mhlen, &why) == -1) {
+		printf(json ? "\"error\":\"%s\"" : "error=%s", why);
+		return 1;
+	}
+	printf(json ? "\"src\":\"%s\"," : "src=%s ", ntop(&ad.src, a));
+	printf(json ? "\"dst\":\"%s\"," : "dst=%s ", ntop(&ad.dst, a));
+	if (ad.has_rh2)
+		printf(json ? "\"rh2\":\"%s\"," : "rh2=%s ", ntop(&ad.rh2, a));
+	if (ad.has_hao)
+		printf(json ? "\"hao\":\"%s\"," : "hao=%s ", ntop(&ad.hao, a));
+	return print_mh(json, p + off, mhlen, &ad);
 }
 
 static int
@@ -486,7 +505,9 @@ cmd_read(int argc, char **argv)
 	static uint8_t pkt[PKT_MAX];
 	uint8_t gh[PCAP_GHDR_LEN], rh[PCAP_RHDR_LEN];
 	uint32_t magic, linktype, caplen;
-	size_t off, n = 0;
+	struct addrs ad;
+	const char *why;
+	size_t off, n = 0, mhoff, mhlen;
 	int i = 1, json = 0, swap, rc = 0;
 	FILE *f;
 
@@ -540,10 +561,11 @@ cmd_read(int argc, char **argv)
 		default:		/* DLT_RAW, DLT_IPV6 */
 			break;
 		}
-		if (caplen < off + IP6_HDR_LEN || (pkt[off] >> 4) != 6 ||
-		    pkt[off + 6] == 58 || pkt[off + 6] == 6 ||
-		    pkt[off + 6] == 17)
-			continue;	/* only MH-bearing packets */
+		/* Only packets that carry a Mobility Header (or try to). */
+		if (caplen < off || (find_mh(pkt + off, caplen - off, &ad,
+		    &mhoff, &mhlen, &why) == -1 && (strcmp(why, "no_mh") == 0 ||
+		    strcmp(why, "not_ipv6") == 0)))
+			continue;
 		printf(json ? "{\"frame\":%zu," : "frame=%zu ", n);
 		rc |= print_packet(json, pkt + off, caplen - off);
 		printf(json ? "}\n" : "\n");
