@@ -5,6 +5,8 @@
 BIN=${MIP6_BIN:-$BATS_TEST_DIRNAME/../build/san}
 SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 USER_NAME=_mip6
+# The kernel side probes for Mobile IPv6, absent on the host: off here.
+export MIP6_KERNEL=none
 
 # Skip unless root and the binaries are built.
 daemon_prereq() {
@@ -51,9 +53,9 @@ write_conf() {
 		for e in "${extra[@]}"; do echo "  $e"; done
 		for r in "${roles[@]}"; do
 			case $r in
-			ha) printf 'home-agent:\n  interfaces:\n    - name: lo\n      address: "2001:db8:1::1"\n      prefixes: ["2001:db8:1::/64"]\n' ;;
-			mn) printf 'mobile-node:\n  home-address: "2001:db8:1::100/64"\n  home-agent: "2001:db8:1::1"\n  interfaces:\n    - name: lo\n' ;;
-			sig) printf 'correspondent:\n  enabled: true\n' ;;
+			ha) printf 'home-agent:\n  enable: true\n  links:\n    - interface: lo\n      address: "2001:db8:1::1"\n      home-prefixes: ["2001:db8:1::/64"]\n' ;;
+			mn) printf 'mobile-node:\n  enable: true\n  home-address: "2001:db8:1::100/64"\n  home-agent: "2001:db8:1::1"\n  interfaces:\n    - name: lo\n' ;;
+			sig) printf 'correspondent:\n  enable: true\n' ;;
 			esac
 		done
 	} > "$CONF"

@@ -68,18 +68,18 @@ status_field() {
 	[ -z "$(ls -A "$CHROOT")" ]
 }
 
-@test "the parent keeps only CAP_NET_ADMIN and CAP_NET_RAW" {
+@test "the parent keeps only CAP_NET_ADMIN, CAP_NET_RAW (and CAP_BPF for the reverse-tunnel check)" {
 	write_conf
 	start_priv
 	grep -E '^(Uid|Cap)' /proc/$PRIV/status
-	# CAP_NET_ADMIN (12) | CAP_NET_RAW (13)
-	[ "$(status_field $PRIV CapEff)" = 0000000000003000 ]
-	[ "$(status_field $PRIV CapPrm)" = 0000000000003000 ]
+	# CAP_NET_ADMIN (12) | CAP_NET_RAW (13) | CAP_BPF (39, mip6-priv/rtcheck.c)
+	[ "$(status_field $PRIV CapEff)" = 0000008000003000 ]
+	[ "$(status_field $PRIV CapPrm)" = 0000008000003000 ]
 	[ "$(status_field $PRIV CapInh)" = 0000000000000000 ]
 	[ "$(status_field $PRIV CapAmb)" = 0000000000000000 ]
-	# bounding set: those two plus what an exec'd role needs to lock itself
-	# in: SETGID 6, SETUID 7, SETPCAP 8, SYS_CHROOT 18
-	[ "$(status_field $PRIV CapBnd)" = 00000000000431c0 ]
+	# bounding set: those plus what an exec'd role needs to lock itself
+	# in (it drops them all): SETGID 6, SETUID 7, SETPCAP 8, SYS_CHROOT 18
+	[ "$(status_field $PRIV CapBnd)" = 00000080000431c0 ]
 	[ "$(status_field $PRIV NoNewPrivs)" = 0 ]
 }
 
