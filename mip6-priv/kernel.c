@@ -111,6 +111,12 @@ kr_nl_send(struct kr_nl *nl, struct nl_msg *msg, kr_cb cb, void *arg)
 {
 	struct kr_nlreq	*r;
 
+	if (nl->fd == -1) {
+		nlmsg_free(msg);
+		if (cb != NULL)
+			cb(arg, ENOTCONN);
+		return;
+	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		nlmsg_free(msg);
 		if (cb != NULL)

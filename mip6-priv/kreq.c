@@ -336,6 +336,11 @@ kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 	size_t		 count = 0;
 	enum kr_verdict	 v;
 
+	if (kr_init() == -1) {
+		if (kr_reply != NULL)
+			kr_reply(role, reqid, type, errno, kr_reply_arg);
+		return 0;
+	}
 	if (role < ROLE_MAX)
 		count = role == ROLE_HA ? kr_tab_count(KO_RTCHECK) :
 		    kr_nro[role];

@@ -200,8 +200,12 @@ main(int argc, char *argv[])
 		for (r = 0; r < ROLE_MAX; r++)
 			if (children[r].name != NULL)
 				roles |= 1u << r;
-		if (priv_kernel_start(conf, roles, err, sizeof(err)) == -1)
+		if (priv_kernel_start(conf, roles, err, sizeof(err)) == -1) {
+			/* Before the daemon runs: the user at the terminal. */
+			if (!debug)
+				fprintf(stderr, "mip6-priv: %s\n", err);
 			fatalx("%s", err);
+		}
 	}
 	sandbox_priv_caps();
 	log_debug("capabilities: effective 0x%llx",
