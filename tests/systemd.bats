@@ -14,8 +14,11 @@ teardown() {
 
 # install_to PREFIX [make variables...]: make install from the tested build
 install_to() {
-	local prefix=$1; shift
-	make -s -C "$SRC" install BUILDDIR="$BIN" PREFIX="$prefix" "$@" >&2
+	local prefix=$1 san=
+	shift
+	# the same flags the tested build used, so nothing is rebuilt differently
+	nm "$BIN/mip6ctl" 2>/dev/null | grep -q __asan_init && san=SAN=1
+	make -s -C "$SRC" install $san BUILDDIR="$BIN" PREFIX="$prefix" "$@" >&2
 }
 
 @test "make install honours DESTDIR and PREFIX" {
