@@ -251,3 +251,30 @@ status_field() {
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "$output" =~ ^$TD/bad.yaml:[0-9]+:[0-9]+:\  ]]
 }
+
+@test "sandbox: ordinary calls work, file opens fail with EACCES, the user is _mip6" {
+	run "$BIN/tests/test_sandbox" "$CHROOT" "$USER_NAME" allowed
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"open: Permission denied"* ]]
+	[[ "$output" == *"uid $(id -u $USER_NAME) euid $(id -u $USER_NAME)"* ]]
+}
+
+@test "sandbox: a forbidden system call is logged with its number and ends the process (159)" {
+	run "$BIN/tests/test_sandbox" "$CHROOT" "$USER_NAME" forbidden
+	echo "$output"
+	[ "$status" -eq 159 ]
+	nr=$(echo "$output" | sed -n 's/^calling mkdirat (\([0-9]*\))$/\1/p')
+	[ -n "$nr" ]
+	[[ "$output" == *"test: seccomp: system call $nr is not allowed"* ]]
+	[[ "$output" != *"still alive"* ]]
+}
+
+@test "sandbox: signalling another process is refused" {
+	run "$BIN/tests/test_sandbox" "$CHROOT" "$USER_NAME" kill
+	echo "$output"
+	[ "$status" -eq 159 ]
+	nr=$(echo "$output" | sed -n 's/^calling kill (\([0-9]*\))$/\1/p')
+	[ -n "$nr" ]
+	[[ "$output" == *"seccomp: system call $nr is not allowed"* ]]
+}
