@@ -4,7 +4,10 @@
  * Home Address option and type 2 routing header.
  */
 #include <sys/types.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mh.h"
@@ -695,4 +698,234 @@ mh_rh2_parse(const uint8_t *buf, size_t len, struct in6_addr *hoa)
 		return MH_ERR_EXTHDR;
 	memcpy(hoa, buf + RH2_OFF_ADDR, sizeof(*hoa));
 	return MH_OK;
+}
+
+/* Formatting for logs, mip6ctl and mhtool: a bounded appender. */
+struct fmt {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;		/* needed so far, may exceed size */
+};
+
+static void	 fmt_add(struct fmt *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	 fmt_hex(struct fmt *, const uint8_t *, size_t);
+static void	 fmt_flags(struct fmt *, int, unsigned, const char *const *,
+		    int);
+static void	 fmt_opts(struct fmt *, int, const uint8_t *,
+		    const struct mh_msg *);
+
+static void
+fmt_add(struct fmt *f, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(f->len < f->size ? f->buf + f->len : NULL,
+	    f->len < f->size ? f->size - f->len : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		f->len += (size_t)n;
+}
+
+static void
+fmt_hex(struct fmt *f, const uint8_t *p, size_t len)
+{
+	while (len--)
+		fmt_add(f, "%02x", *p++);
+}
+
+/* Flag letters, most significant bit first. */
+static void
+fmt_flags(struct fmt *f, int json, unsigned v, const char *const *names,
+    int width)
+{
+	int i, n = 0;
+
+	fmt_add(f, json ? ",\"flag_names\":\"" : " flag_names=");
+	for (i = 0; i < width; i++)
+		if (v & (1u << (width - 1 - i))) {
+			fmt_add(f, "%s", names[i]);
+			n++;
+		}
+	if (!json && n == 0)
+		fmt_add(f, "-");
+	if (json)
+		fmt_add(f, "\"");
+}
+
+static void
+fmt_opts(struct fmt *f, int json, const uint8_t *buf, const struct mh_msg *m)
+{
+	struct mh_rawopt r;
+	struct mh_opt o;
+	enum mh_err err;
+	char a[INET6_ADDRSTRLEN];
+	size_t off = 0;
+	int first = 1;
+
+	if (json)
+		fmt_add(f, ",\"options\":[");
+	while (mh_opt_next(buf + m->opts_off, m->len - m->opts_off, &off, &r,
+	    &err) == 1) {
+		if (mh_opt_decode(&r, &o) != MH_OK)
+			break;		/* mh_parse already refused those */
+		fmt_add(f, json ? (first ? "{" : ",{") : " ");
+		first = 0;
+		switch (o.type) {
+		case MH_OPT_PAD1:
+			fmt_add(f, json ? "\"opt\":\"pad1\"" : "pad1");
+			break;
+		case MH_OPT_PADN:
+			fmt_add(f, json ? "\"opt\":\"padn\",\"len\":%u" :
+			    "padn=%u", r.len);
+			break;
+		case MH_OPT_BRA:
+			fmt_add(f, json ? "\"opt\":\"bra\",\"refresh\":%u" :
+			    "bra=%u", o.u.refresh);
+			break;
+		case MH_OPT_ALTCOA:
+			fmt_add(f, json ? "\"opt\":\"altcoa\",\"addr\":\"%s\"" :
+			    "altcoa=%s", inet_ntop(AF_INET6, &o.u.altcoa, a,
+			    sizeof(a)));
+			break;
+		case MH_OPT_NONCE:
+			fmt_add(f, json ? "\"opt\":\"nonce\",\"home\":%u,"
+			    "\"coa\":%u" : "nonce=%u,%u", o.u.nonce.home,
+			    o.u.nonce.coa);
+			break;
+		case MH_OPT_AUTH:
+			fmt_add(f, json ? "\"opt\":\"auth\",\"auth\":\"" :
+			    "auth=");
+			fmt_hex(f, o.u.auth, sizeof(o.u.auth));
+			fmt_add(f, json ? "\"" : "");
+			break;
+		case MH_OPT_MNP:
+			fmt_add(f, json ? "\"opt\":\"mnp\",\"prefix\":\"%s\","
+			    "\"plen\":%u" : "mnp=%s/%u", inet_ntop(AF_INET6,
+			    &o.u.mnp.prefix, a, sizeof(a)), o.u.mnp.plen);
+			break;
+		case MH_OPT_MNID:
+			fmt_add(f, json ? "\"opt\":\"mnid\",\"subtype\":%u,"
+			    "\"id\":\"" : "mnid=%u,", o.u.mnid.subtype);
+			fmt_hex(f, o.u.mnid.id, o.u.mnid.len);
+			fmt_add(f, json ? "\"" : "");
+			break;
+		default:
+			fmt_add(f, json ? "\"opt\":\"unknown\",\"type\":%u,"
+			    "\"data\":\"" : "opt=%u,", o.type);
+			fmt_hex(f, o.u.raw.data, o.u.raw.len);
+			fmt_add(f, json ? "\"" : "");
+			break;
+		}
+		if (json)
+			fmt_add(f, "}");
+	}
+	if (json)
+		fmt_add(f, "]");
+}
+
+size_t
+mh_format(char *buf, size_t size, int json, const uint8_t *mh,
+    const struct mh_msg *m, int cksum_checked)
+{
+	static const char *const bu_flags[] = {
+		"A", "H", "L", "K", "M", "R", "P", "F", "T"
+	};
+	static const char *const ba_flags[] = { "K", "R", "P" };
+	struct fmt f = { buf, size, 0 };
+	char a[INET6_ADDRSTRLEN];
+	const char *type = mh_type_str(m->type);
+
+	if (size)
+		buf[0] = '\0';
+	if (type == NULL)
+		type = "unknown";
+	if (json)
+		fmt_add(&f, "\"type\":\"%s\",\"mh_type\":%u,\"len\":%u,"
+		    "\"proto\":%u,\"cksum\":%u,\"cksum_checked\":%s", type,
+		    m->type, m->len, m->proto, m->cksum,
+		    cksum_checked ? "true" : "false");
+	else
+		fmt_add(&f, "type=%s len=%u cksum=0x%04x%s", type, m->len,
+		    m->cksum, cksum_checked ? " (ok)" : "");
+	switch (m->type) {
+	case MH_TYPE_HOTI:
+	case MH_TYPE_COTI:
+		fmt_add(&f, json ? ",\"cookie\":\"" : " cookie=");
+		fmt_hex(&f, m->u.init.cookie, MIP6_COOKIE_LEN);
+		fmt_add(&f, json ? "\"" : "");
+		break;
+	case MH_TYPE_HOT:
+	case MH_TYPE_COT:
+		fmt_add(&f, json ? ",\"index\":%u,\"cookie\":\"" :
+		    " index=%u cookie=", m->u.test.nonce_idx);
+		fmt_hex(&f, m->u.test.cookie, MIP6_COOKIE_LEN);
+		fmt_add(&f, json ? "\",\"token\":\"" : " token=");
+		fmt_hex(&f, m->u.test.token, MIP6_TOKEN_LEN);
+		fmt_add(&f, json ? "\"" : "");
+		break;
+	case MH_TYPE_BU:
+		fmt_add(&f, json ? ",\"seq\":%u,\"flags\":%u" :
+		    " seq=%u flags=0x%04x", m->u.bu.seq, m->u.bu.flags);
+		/* 9 named flags at the top of the 16-bit word */
+		fmt_flags(&f, json, m->u.bu.flags >> 7, bu_flags, 9);
+		fmt_add(&f, json ? ",\"lifetime\":%u,\"lifetime_s\":%u" :
+		    " lifetime=%u lifetime_s=%u", m->u.bu.lifetime,
+		    mip6_lifetime_to_sec(m->u.bu.lifetime));
+		break;
+	case MH_TYPE_BA:
+		fmt_add(&f, json ? ",\"status\":%u,\"flags\":%u" :
+		    " status=%u flags=0x%02x", m->u.ba.status, m->u.ba.flags);
+		/* 3 named flags at the top of the octet */
+		fmt_flags(&f, json, m->u.ba.flags >> 5, ba_flags, 3);
+		fmt_add(&f, json ? ",\"seq\":%u,\"lifetime\":%u,"
+		    "\"lifetime_s\":%u" : " seq=%u lifetime=%u lifetime_s=%u",
+		    m->u.ba.seq, m->u.ba.lifetime,
+		    mip6_lifetime_to_sec(m->u.ba.lifetime));
+		break;
+	case MH_TYPE_BE:
+		fmt_add(&f, json ? ",\"status\":%u,\"hoa\":\"%s\"" :
+		    " status=%u hoa=%s", m->u.be.status,
+		    inet_ntop(AF_INET6, &m->u.be.hoa, a, sizeof(a)));
+		break;
+	default:
+		break;
+	}
+	fmt_opts(&f, json, mh, m);
+	return f.len;
+}
+
+const char *
+mh_answer_str(enum mh_answer_kind k)
+{
+	switch (k) {
+	case MH_ANSWER_PARAMPROB:
+		return "param_problem";
+	case MH_ANSWER_BE:
+		return "binding_error";
+	default:
+		return "discard";
+	}
+}
+
+size_t
+mh_format_error(char *buf, size_t size, int json, enum mh_err e,
+    const struct mh_msg *m)
+{
+	struct fmt f = { buf, size, 0 };
+
+	if (size)
+		buf[0] = '\0';
+	fmt_add(&f, json ? "\"error\":\"%s\",\"answer\":\"%s\"" :
+	    "error=%s answer=%s", mh_err_str(e),
+	    mh_answer_str(m->answer.kind));
+	if (m->answer.kind == MH_ANSWER_PARAMPROB)
+		fmt_add(&f, json ? ",\"pointer\":%u" : " pointer=%u",
+		    m->answer.pointer);
+	if (m->answer.kind == MH_ANSWER_BE)
+		fmt_add(&f, json ? ",\"be_status\":%u" : " be_status=%u",
+		    m->answer.be_status);
+	return f.len;
 }

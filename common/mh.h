@@ -204,6 +204,21 @@ void		 mh_cksum_addrs(const struct in6_addr *ip_src,
 		    const struct in6_addr *rh2, const struct in6_addr **src,
 		    const struct in6_addr **dst);
 
+/*
+ * A message mh_parse accepted, as one line of key=value pairs or (json) as
+ * the members of a JSON object, without braces: for logs, mip6ctl and
+ * mhtool.  Like snprintf: returns the length needed, truncates to size.
+ */
+size_t		 mh_format(char *buf, size_t size, int json,
+		    const uint8_t *mh, const struct mh_msg *m,
+		    int cksum_checked);
+/* A rejected one: reason, and what to answer ("param_problem" ...). */
+size_t		 mh_format_error(char *buf, size_t size, int json,
+		    enum mh_err, const struct mh_msg *m);
+const char	*mh_answer_str(enum mh_answer_kind);
+/* Room for any formatted message (JSON of 2048 Pad1 options included). */
+#define MH_FORMAT_MAX		(MH_MAX_LEN * 16)
+
 /* Destination Options header holding a Home Address option (24 octets). */
 enum mh_err	 mh_hao_build(uint8_t next_hdr, const struct in6_addr *hoa,
 		    uint8_t *buf, size_t size, size_t *outlen);

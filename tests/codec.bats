@@ -71,6 +71,10 @@ unit() {
 	unit test_mh builder_refuses_bad_input
 }
 
+@test "mh: formatting a message for logs is bounded like snprintf" {
+	unit test_mh format_is_bounded
+}
+
 @test "mh: every reject reason has its own counter name" {
 	unit test_mh reason_names_distinct
 }

@@ -20,6 +20,7 @@ static void	 rebuild(const uint8_t *, const struct mh_msg *);
 
 #define MODE_CKSUM	0x01
 #define MODE_FIXSUM	0x02
+#define MODE_JSON	0x04
 #define PAD_BITS	((1u << MH_OPT_PAD1) | (1u << MH_OPT_PADN))
 
 static const struct in6_addr src = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8,
@@ -78,6 +79,7 @@ rebuild(const uint8_t *buf, const struct mh_msg *m)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static char text[MH_FORMAT_MAX];
 	struct mh_msg m;
 	uint8_t *buf;
 	enum mh_err e;
@@ -103,7 +105,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ASSERT(m.len == size && size % MH_UNIT == 0);
 		ASSERT(m.type <= MH_TYPE_MAX && m.proto == MIP6_PROTO_NONE);
 		rebuild(buf, &m);
-	} else if (e == MH_ERR_PROTO || e == MH_ERR_SHORT)
+		/* Every accepted message formats within MH_FORMAT_MAX. */
+		ASSERT(mh_format(text, sizeof(text), mode & MODE_JSON, buf,
+		    &m, 0) < sizeof(text));
+		ASSERT(strlen(text) < sizeof(text));
+	} else if (mh_format_error(text, sizeof(text), 1, e, &m) == 0)
+		__builtin_trap();
+	if (e == MH_ERR_PROTO || e == MH_ERR_SHORT)
 		ASSERT(m.answer.kind == MH_ANSWER_PARAMPROB);
 	else if (e == MH_ERR_TYPE)
 		ASSERT(m.answer.kind == MH_ANSWER_BE &&

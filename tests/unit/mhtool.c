@@ -74,8 +74,6 @@ static int	 parse_addr_flags(int, char **, int *, struct addrs *,
 		    int *, int *, const char **);
 static void	 pseudo(const struct addrs *, const struct in6_addr **,
 		    const struct in6_addr **);
-static void	 print_flags(int, unsigned, const char *const *, int);
-static void	 print_opts(int, const uint8_t *, const struct mh_msg *);
 static int	 print_mh(int, const uint8_t *, size_t, const struct addrs *);
 static int	 find_mh(const uint8_t *, size_t, struct addrs *, size_t *,
 		    size_t *, const char **);
@@ -92,11 +90,6 @@ static int	 cmd_kbm(int, char **);
 static int	 cmd_sign(int, char **);
 static int	 cmd_batch(int, char **);
 static int	 dispatch(int, char **);
-
-static const char *const bu_flag_names[] = {
-	"A", "H", "L", "K", "M", "R", "P", "F", "T"
-};
-static const char *const ba_flag_names[] = { "K", "R", "P" };
 
 static int
 usage(const char *why)
@@ -228,171 +221,24 @@ pseudo(const struct addrs *a, const struct in6_addr **src,
 	    a->has_rh2 ? &a->rh2 : NULL, src, dst);
 }
 
-/* Flag letters, most significant bit first. */
-static void
-print_flags(int json, unsigned v, const char *const *names, int width)
-{
-	int i, n = 0;
-
-	printf(json ? ",\"flag_names\":\"" : " flag_names=");
-	for (i = 0; i < width; i++)
-		if (v & (1u << (width - 1 - i))) {
-			printf("%s", names[i]);
-			n++;
-		}
-	if (!json && n == 0)
-		printf("-");
-	if (json)
-		printf("\"");
-}
-
-static void
-print_opts(int json, const uint8_t *buf, const struct mh_msg *m)
-{
-	struct mh_rawopt r;
-	struct mh_opt o;
-	enum mh_err err;
-	char a[INET6_ADDRSTRLEN];
-	size_t off = 0;
-	int first = 1;
-
-	if (json)
-		printf(",\"options\":[");
-	while (mh_opt_next(buf + m->opts_off, m->len - m->opts_off, &off, &r,
-	    &err) == 1) {
-		if (mh_opt_decode(&r, &o) != MH_OK)
-			break;		/* mh_parse already refused those */
-		printf(json ? (first ? "{" : ",{") : " ");
-		first = 0;
-		switch (o.type) {
-		case MH_OPT_PAD1:
-			printf(json ? "\"opt\":\"pad1\"" : "pad1");
-			break;
-		case MH_OPT_PADN:
-			printf(json ? "\"opt\":\"padn\",\"len\":%u" :
-			    "padn=%u", r.len);
-			break;
-		case MH_OPT_BRA:
-			printf(json ? "\"opt\":\"bra\",\"refresh\":%u" :
-			    "bra=%u", o.u.refresh);
-			break;
-		case MH_OPT_ALTCOA:
-			printf(json ? "\"opt\":\"altcoa\",\"addr\":\"%s\"" :
-			    "altcoa=%s", ntop(&o.u.altcoa, a));
-			break;
-		case MH_OPT_NONCE:
-			printf(json ? "\"opt\":\"nonce\",\"home\":%u,"
-			    "\"coa\":%u" : "nonce=%u,%u", o.u.nonce.home,
-			    o.u.nonce.coa);
-			break;
-		case MH_OPT_AUTH:
-			printf(json ? "\"opt\":\"auth\",\"auth\":\"" :
-			    "auth=");
-			put_hex(o.u.auth, sizeof(o.u.auth));
-			printf(json ? "\"" : "");
-			break;
-		case MH_OPT_MNP:
-			printf(json ? "\"opt\":\"mnp\",\"prefix\":\"%s\","
-			    "\"plen\":%u" : "mnp=%s/%u",
-			    ntop(&o.u.mnp.prefix, a), o.u.mnp.plen);
-			break;
-		case MH_OPT_MNID:
-			printf(json ? "\"opt\":\"mnid\",\"subtype\":%u,"
-			    "\"id\":\"" : "mnid=%u,", o.u.mnid.subtype);
-			put_hex(o.u.mnid.id, o.u.mnid.len);
-			printf(json ? "\"" : "");
-			break;
-		default:
-			printf(json ? "\"opt\":\"unknown\",\"type\":%u,"
-			    "\"data\":\"" : "opt=%u,", o.type);
-			put_hex(o.u.raw.data, o.u.raw.len);
-			printf(json ? "\"" : "");
-			break;
-		}
-		if (json)
-			printf("}");
-	}
-	if (json)
-		printf("]");
-}
-
 /* One line for one Mobility Header; returns 0, or 1 when rejected. */
 static int
 print_mh(int json, const uint8_t *buf, size_t len, const struct addrs *ad)
 {
+	static char out[MH_FORMAT_MAX];
 	const struct in6_addr *src, *dst;
 	struct mh_msg m;
 	enum mh_err e;
-	char a[INET6_ADDRSTRLEN];
-	const char *type;
-	static const char *const answers[] = {
-		[MH_ANSWER_NONE] = "discard",
-		[MH_ANSWER_PARAMPROB] = "param_problem",
-		[MH_ANSWER_BE] = "binding_error",
-	};
 
 	pseudo(ad, &src, &dst);
 	e = mh_parse(buf, len, src, dst, &m);
 	if (e != MH_OK) {
-		printf(json ? "\"error\":\"%s\",\"answer\":\"%s\"" :
-		    "error=%s answer=%s", mh_err_str(e),
-		    answers[m.answer.kind]);
-		if (m.answer.kind == MH_ANSWER_PARAMPROB)
-			printf(json ? ",\"pointer\":%u" : " pointer=%u",
-			    m.answer.pointer);
-		if (m.answer.kind == MH_ANSWER_BE)
-			printf(json ? ",\"be_status\":%u" : " be_status=%u",
-			    m.answer.be_status);
+		mh_format_error(out, sizeof(out), json, e, &m);
+		printf("%s", out);
 		return 1;
 	}
-	type = mh_type_str(m.type);
-	if (json)
-		printf("\"type\":\"%s\",\"mh_type\":%u,\"len\":%u,"
-		    "\"proto\":%u,\"cksum\":%u,\"cksum_checked\":%s", type,
-		    m.type, m.len, m.proto, m.cksum, src ? "true" : "false");
-	else
-		printf("type=%s len=%u cksum=0x%04x%s", type, m.len, m.cksum,
-		    src ? " (ok)" : "");
-	switch (m.type) {
-	case MH_TYPE_HOTI:
-	case MH_TYPE_COTI:
-		printf(json ? ",\"cookie\":\"" : " cookie=");
-		put_hex(m.u.init.cookie, MIP6_COOKIE_LEN);
-		printf(json ? "\"" : "");
-		break;
-	case MH_TYPE_HOT:
-	case MH_TYPE_COT:
-		printf(json ? ",\"index\":%u,\"cookie\":\"" :
-		    " index=%u cookie=", m.u.test.nonce_idx);
-		put_hex(m.u.test.cookie, MIP6_COOKIE_LEN);
-		printf(json ? "\",\"token\":\"" : " token=");
-		put_hex(m.u.test.token, MIP6_TOKEN_LEN);
-		printf(json ? "\"" : "");
-		break;
-	case MH_TYPE_BU:
-		printf(json ? ",\"seq\":%u,\"flags\":%u" :
-		    " seq=%u flags=0x%04x", m.u.bu.seq, m.u.bu.flags);
-		print_flags(json, m.u.bu.flags >> 7, bu_flag_names, 9);
-		printf(json ? ",\"lifetime\":%u,\"lifetime_s\":%u" :
-		    " lifetime=%u lifetime_s=%u", m.u.bu.lifetime,
-		    mip6_lifetime_to_sec(m.u.bu.lifetime));
-		break;
-	case MH_TYPE_BA:
-		printf(json ? ",\"status\":%u,\"flags\":%u" :
-		    " status=%u flags=0x%02x", m.u.ba.status, m.u.ba.flags);
-		print_flags(json, m.u.ba.flags >> 5, ba_flag_names, 3);
-		printf(json ? ",\"seq\":%u,\"lifetime\":%u,\"lifetime_s\":%u" :
-		    " seq=%u lifetime=%u lifetime_s=%u", m.u.ba.seq,
-		    m.u.ba.lifetime, mip6_lifetime_to_sec(m.u.ba.lifetime));
-		break;
-	case MH_TYPE_BE:
-		printf(json ? ",\"status\":%u,\"hoa\":\"%s\"" :
-		    " status=%u hoa=%s", m.u.be.status, ntop(&m.u.be.hoa, a));
-		break;
-	default:
-		break;
-	}
-	print_opts(json, buf, &m);
+	mh_format(out, sizeof(out), json, buf, &m, src != NULL);
+	printf("%s", out);
 	return 0;
 }
 

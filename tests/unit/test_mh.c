@@ -435,6 +435,32 @@ t_builder_refuses_bad_input(void)
 	    MH_ERR_INVAL);
 }
 
+/* Formatting truncates like snprintf and says how much it needed. */
+static void
+t_format_is_bounded(void)
+{
+	char big[MH_FORMAT_MAX], small[16];
+	uint8_t buf[128];
+	struct mh_msg m;
+	size_t len = build_bu(buf, sizeof(buf), NULL, NULL), need;
+
+	CHECK(mh_parse(buf, len, NULL, NULL, &m) == MH_OK);
+	need = mh_format(big, sizeof(big), 0, buf, &m, 0);
+	CHECK(need == strlen(big));
+	CHECK(strcmp(big, "type=BU len=56 cksum=0x0000 seq=4711 flags=0xd000 "
+	    "flag_names=AHK lifetime=105 lifetime_s=420 padn=0 "
+	    "altcoa=2001:db8:f::1 nonce=7,9 padn=2 "
+	    "auth=abababababababababababab") == 0);
+	CHECK(mh_format(small, sizeof(small), 0, buf, &m, 0) == need);
+	CHECK(strlen(small) == sizeof(small) - 1);
+	CHECK(mh_format(small, 0, 1, buf, &m, 0) > need);
+	buf[0] = 17;
+	CHECK(mh_parse(buf, len, NULL, NULL, &m) == MH_ERR_PROTO);
+	mh_format_error(big, sizeof(big), 0, MH_ERR_PROTO, &m);
+	CHECK(strcmp(big, "error=bad_payload_proto answer=param_problem "
+	    "pointer=0") == 0);
+}
+
 static void
 t_reason_names_distinct(void)
 {
@@ -494,6 +520,7 @@ static const struct {
 	{ "parser_stays_in_bounds", t_parser_stays_in_bounds },
 	{ "hao_and_rh2_round_trip", t_hao_and_rh2_round_trip },
 	{ "builder_refuses_bad_input", t_builder_refuses_bad_input },
+	{ "format_is_bounded", t_format_is_bounded },
 	{ "reason_names_distinct", t_reason_names_distinct },
 	{ "sequence_numbers_wrap", t_sequence_numbers_wrap },
 	{ "lifetime_in_4s_units", t_lifetime_in_4s_units },
