@@ -17,8 +17,12 @@
  *   bench N COA-PREFIX                 N home bindings added then removed
  *   show                               the table, then "end"
  *   stop                               remove everything ours
+ *   ev-open                            listen to kernel events (all kinds)
+ *   ev-read                            print what arrived, one line each, "end"
+ *   sh CMD                             run CMD; prints "sh STATUS"
  */
 #include <net/if.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -183,6 +187,51 @@ cmd_req(int role, char **av, int ac)
 	printf("usage\n");
 }
 
+static void
+ev_print(uint32_t mask, uint32_t type, const void *data, size_t len, void *a)
+{
+	char	 s[INET6_ADDRSTRLEN];
+
+	switch (type) {
+	case IMSG_KR_EV_LINK: {
+		const struct kr_ev_link *e = data;
+
+		printf("event link %s%s\n", e->ifname, e->deleted ? " deleted" : "");
+		break;
+	}
+	case IMSG_KR_EV_ADDR: {
+		const struct kr_ev_addr *e = data;
+
+		printf("event addr %s/%u%s\n", inet_ntop(AF_INET6, &e->addr, s,
+		    sizeof(s)), e->plen, e->deleted ? " deleted" : "");
+		break;
+	}
+	case IMSG_KR_EV_ROUTE: {
+		const struct kr_ev_route *e = data;
+
+		printf("event route %s/%u proto %u%s\n", inet_ntop(AF_INET6,
+		    &e->dst, s, sizeof(s)), e->plen, e->protocol,
+		    e->deleted ? " deleted" : "");
+		break;
+	}
+	case IMSG_KR_EV_NEIGH: {
+		const struct kr_ev_neigh *e = data;
+
+		printf("event neigh %s%s\n", inet_ntop(AF_INET6, &e->addr, s,
+		    sizeof(s)), e->deleted ? " deleted" : "");
+		break;
+	}
+	case IMSG_KR_EV_XFRM: {
+		const struct kr_ev_xfrm *e = data;
+
+		printf("event xfrm %s proto %u dst %s\n", e->kind ==
+		    KR_XFRM_ACQUIRE ? "acquire" : "report", e->proto,
+		    inet_ntop(AF_INET6, &e->dst, s, sizeof(s)));
+		break;
+	}
+	}
+}
+
 static double
 now(void)
 {
@@ -259,7 +308,6 @@ main(int argc, char *argv[])
 {
 	char	 line[1024], *av[16], *p, err[512];
 	int	 ac, n;
-	size_t	 i;
 
 	log_init(LOG_TO_STDERR, argc > 1 ? 2 : 0);
 	log_procinit("ktool");
@@ -273,6 +321,13 @@ main(int argc, char *argv[])
 	kr_req_init(&conf, reply_cb, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
+		/* sh CMD: run a shell command inside this session (datapath). */
+		if (strncmp(line, "sh ", 3) == 0) {
+			fflush(stdout);
+			n = system(line + 3);
+			printf("sh %d\n", WIFEXITED(n) ? WEXITSTATUS(n) : -1);
+			continue;
+		}
 		ac = 0;
 		for (p = strtok(line, " \t\n"); p != NULL && ac < 16;
 		    p = strtok(NULL, " \t\n"))
@@ -345,6 +400,12 @@ main(int argc, char *argv[])
 			do_req(role_of(av[1]), req_type(av[2]), buf, len);
 		} else if (strcmp(av[0], "bench") == 0 && ac == 3) {
 			cmd_bench(atoi(av[1]), av[2]);
+		} else if (strcmp(av[0], "ev-open") == 0) {
+			printf("%s\n", kr_init() == 0 &&
+			    kr_ev_open(ev_print, NULL) == 0 ? "ok" : "failed");
+		} else if (strcmp(av[0], "ev-read") == 0) {
+			kr_ev_dispatch();
+			printf("end\n");
 		} else if (strcmp(av[0], "show") == 0) {
 			kr_tab_print(stdout);
 			printf("end\n");
@@ -355,8 +416,6 @@ main(int argc, char *argv[])
 			printf("bad command\n");
 		}
 	}
-	for (i = 0; i < conf.ha.nlinks; i++)
-		;
 	kr_close();
 	return 0;
 }
