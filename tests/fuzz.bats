@@ -10,7 +10,7 @@ setup() {
 }
 
 fuzz_briefly() {
-	make -s -C "$SRC" fuzzers >&2
+	make -s -C "$SRC" "build/fuzz/$1" >&2
 	work=$BATS_TEST_TMPDIR/corpus
 	mkdir -p "$work"
 	run "$SRC/build/fuzz/$1" -max_total_time="$SECS" \
