@@ -12,6 +12,13 @@
 
 #include "mh.h"
 
+/* Formatting for logs, mip6ctl and mhtool: a bounded appender. */
+struct fmt {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;		/* needed so far, may exceed size */
+};
+
 struct opt_align {
 	uint8_t	x;
 	uint8_t	y;
@@ -32,6 +39,13 @@ static size_t	 opt_wire_len(const struct mh_opt *);
 static void	 write_pad(uint8_t *, size_t);
 static void	 write_opt(uint8_t *, const struct mh_opt *);
 static void	 build_fixed(const struct mh_msg *, uint8_t *);
+static void	 fmt_add(struct fmt *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	 fmt_hex(struct fmt *, const uint8_t *, size_t);
+static void	 fmt_flags(struct fmt *, int, unsigned, const char *const *,
+		    int);
+static void	 fmt_opts(struct fmt *, int, const uint8_t *,
+		    const struct mh_msg *);
 
 static const char *const err_names[MH_ERR_COUNT] = {
 	[MH_OK] = "ok",
@@ -699,21 +713,6 @@ mh_rh2_parse(const uint8_t *buf, size_t len, struct in6_addr *hoa)
 	memcpy(hoa, buf + RH2_OFF_ADDR, sizeof(*hoa));
 	return MH_OK;
 }
-
-/* Formatting for logs, mip6ctl and mhtool: a bounded appender. */
-struct fmt {
-	char	*buf;
-	size_t	 size;
-	size_t	 len;		/* needed so far, may exceed size */
-};
-
-static void	 fmt_add(struct fmt *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-static void	 fmt_hex(struct fmt *, const uint8_t *, size_t);
-static void	 fmt_flags(struct fmt *, int, unsigned, const char *const *,
-		    int);
-static void	 fmt_opts(struct fmt *, int, const uint8_t *,
-		    const struct mh_msg *);
 
 static void
 fmt_add(struct fmt *f, const char *fmt, ...)

@@ -79,7 +79,8 @@ int	rr_mh_verify(const uint8_t kbm[MIP6_KBM_LEN],
 	    const struct in6_addr *coa, const struct in6_addr *cn,
 	    const uint8_t *mh, size_t len, const struct mh_msg *m);
 
-/* Correspondent side.  regen_s 0 means RR_NONCE_REGEN_S; kcn_regen_s 0 keeps
+/* Correspondent side; `now` is monotonic seconds (CLOCK_MONOTONIC), never
+ * wall-clock time.  regen_s 0 means RR_NONCE_REGEN_S; kcn_regen_s 0 keeps
  * one Kcn.  Returns -1 if the random generator fails. */
 int	rr_table_init(struct rr_table *, time_t now, unsigned regen_s,
 	    unsigned kcn_regen_s);
