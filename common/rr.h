@@ -16,7 +16,9 @@
 #include "mip6_const.h"
 
 #define RR_SHA1_LEN		20
-#define RR_MAX_NONCES		16	/* table bound, whatever the schedule */
+/* Table bound: with a schedule faster than MAX_NONCE_LIFETIME / 16 the
+ * oldest nonces go before their lifetime is up. */
+#define RR_MAX_NONCES		16
 /* Default nonce schedule: a token handed out just before the next nonce
  * still lives MAX_TOKEN_LIFETIME within the nonce's MAX_NONCE_LIFETIME. */
 #define RR_NONCE_REGEN_S	(MAX_NONCE_LIFETIME_S - MAX_TOKEN_LIFETIME_S)
