@@ -75,6 +75,16 @@ unit() {
 	unit test_mh format_is_bounded
 }
 
+@test "mh: the codec never allocates on the heap" {
+	# Undefined symbols of mh.o: no allocator may be among them.
+	run bash -c "nm -A '$BIN/libcommon.a' | grep '[/:]mh\.o:' | grep ' U '"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" U memcpy"* ]]
+	run grep -E ' U (malloc|calloc|realloc|strdup|strndup|reallocarray|free)$' <<<"$output"
+	[ "$status" -eq 1 ]
+}
+
 @test "mh: every reject reason has its own counter name" {
 	unit test_mh reason_names_distinct
 }
