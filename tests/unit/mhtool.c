@@ -484,6 +484,9 @@ parse_opt_arg(const char *k, const char *v, struct mh_opt *o, uint8_t *pool,
 			o->u.mnid.len = (uint8_t)len;
 			o->u.mnid.id = pool + *used;
 		} else {
+			/* Known types have their own keys and layouts. */
+			if (a <= MH_OPT_MNID && a != MH_OPT_LLA)
+				return -1;
 			o->type = (uint8_t)a;
 			o->u.raw.len = (uint8_t)len;
 			o->u.raw.data = pool + *used;
