@@ -102,7 +102,13 @@ usage(const char *why)
 	    "       mhtool token KCN ADDR NONCE home|coa\n"
 	    "       mhtool kbm HOME_TOKEN [COA_TOKEN]\n"
 	    "       mhtool sign [-s SRC -d DST] KBM COA CN HEX\n"
-	    "       mhtool batch\n", why);
+	    "       mhtool batch\n"
+	    "TYPE: brr hoti coti hot cot bu ba be\n"
+	    "fields: seq flags lifetime status index cookie=HEX token=HEX "
+	    "hoa=ADDR\n"
+	    "options, in order: pad1 padn=N bra=N altcoa=ADDR nonce=H,C "
+	    "auth=HEX mnp=PREFIX/LEN\n"
+	    "         mnid=SUBTYPE,HEX opt=TYPE,HEX\n", why);
 	return 2;
 }
 
