@@ -43,6 +43,8 @@
 #define MS_PER_D	(24 * MS_PER_H)
 #define C_FRAC_DIGITS	9	/* decimals accepted in a duration */
 #define C_INDENT	2
+#define Y_QUOTE_MAX	40	/* characters of a value quoted in errors */
+#define Y_KIND_LEN	(Y_QUOTE_MAX + 8)
 
 _Static_assert(sizeof(enum conf_ipsec) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_tunnel) == sizeof(int), "enum size");
@@ -140,10 +142,11 @@ static void	 y_free(struct ynode *);
 static int	 y_add(struct cctx *, struct ynode *, struct ynode *);
 static int	 y_isnull(const struct ynode *);
 static const struct ynode *y_get(const struct ynode *, const char *);
-static const char *y_kind(const struct ynode *);
+static const char *y_kind(const struct ynode *, char *, size_t);
 static struct ynode *y_load(struct cctx *, const char *, size_t);
 static int	 c_err(struct cctx *, const struct ynode *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+static int	 c_expected(struct cctx *, const struct ynode *, const char *);
 static int	 c_errmark(struct cctx *, unsigned int, unsigned int,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
 static size_t	 c_push(struct cctx *, const char *, long);
@@ -188,6 +191,7 @@ static int	 chk_mn(struct cctx *, const struct ynode *, void *);
 
 static void	 w_indent(struct pstate *, int);
 static void	 w_string(FILE *, const char *);
+static void	 w_addr(FILE *, const struct in6_addr *);
 static void	 w_duration(FILE *, uint64_t);
 static void	 w_map(struct pstate *, const struct keydef *, const void *,
 		    int);
@@ -502,6 +506,19 @@ c_err(struct cctx *x, const struct ynode *n, const char *fmt, ...)
 	return c_errmark(x, n->line, n->col, "%s", msg);
 }
 
+static int
+c_expected(struct cctx *x, const struct ynode *n, const char *what)
+{
+	char	 kind[Y_KIND_LEN];
+
+	/* "- 2001:db8::" is a mapping to YAML: say so, it is a classic. */
+	if (n->type == Y_MAP && n->nkids == 2 && y_isnull(n->kids[1]))
+		return c_err(x, n, "expected %s, got a mapping (quote a value "
+		    "that ends in ':', e.g. \"%s:\")", what, n->kids[0]->str);
+	return c_err(x, n, "expected %s, got %s", what,
+	    y_kind(n, kind, sizeof(kind)));
+}
+
 /* Extend the key path for messages; idx >= 0 adds "[idx]". */
 static size_t
 c_push(struct cctx *x, const char *key, long idx)
@@ -560,7 +577,7 @@ y_add(struct cctx *x, struct ynode *parent, struct ynode *n)
 
 	if (parent->type == Y_MAP && parent->nkids % 2 == 0) {
 		if (n->type != Y_SCALAR || y_isnull(n)) {
-			c_err(x, n, "expected a key name, got %s", y_kind(n));
+			c_expected(x, n, "a key name");
 			y_free(n);
 			return -1;
 		}
@@ -602,8 +619,9 @@ y_isnull(const struct ynode *n)
 	    strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0);
 }
 
+/* What we found, for "expected X, got Y": a short quote of a scalar. */
 static const char *
-y_kind(const struct ynode *n)
+y_kind(const struct ynode *n, char *buf, size_t len)
 {
 	switch (n->type) {
 	case Y_MAP:
@@ -613,7 +631,13 @@ y_kind(const struct ynode *n)
 	case Y_SCALAR:
 		break;
 	}
-	return y_isnull(n) ? "no value" : "a scalar";
+	if (y_isnull(n))
+		return "no value";
+	if (strlen(n->str) > Y_QUOTE_MAX)
+		snprintf(buf, len, "'%.*s...'", Y_QUOTE_MAX, n->str);
+	else
+		snprintf(buf, len, "'%s'", n->str);
+	return buf;
 }
 
 static const struct ynode *
@@ -777,7 +801,7 @@ static const char *
 c_scalar(struct cctx *x, const struct ynode *n, const char *what)
 {
 	if (n->type != Y_SCALAR || y_isnull(n)) {
-		c_err(x, n, "expected %s, got %s", what, y_kind(n));
+		c_expected(x, n, what);
 		return NULL;
 	}
 	return n->str;
@@ -1143,6 +1167,8 @@ c_value(struct cctx *x, const struct keydef *k, const struct ynode *n,
 		return 0;
 	case K_NAME:
 		len = strlen(s);
+		if (len == 0)
+			return c_err(x, n, "empty name");
 		if (len >= k->size)
 			return c_err(x, n, "'%s' is longer than %zu characters",
 			    s, k->size - 1);
@@ -1230,7 +1256,7 @@ c_map(struct cctx *x, const struct keydef *tab, const struct ynode *n,
 	size_t			 i, old;
 
 	if (n->type != Y_MAP)
-		return c_err(x, n, "expected a mapping, got %s", y_kind(n));
+		return c_expected(x, n, "a mapping");
 	for (i = 0; i + 1 < n->nkids; i += 2) {
 		key = n->kids[i];
 		val = n->kids[i + 1];
@@ -1287,7 +1313,7 @@ c_list(struct cctx *x, const struct keydef *k, const struct ynode *n,
 	size_t			 i, old;
 
 	if (n->type != Y_SEQ)
-		return c_err(x, n, "expected a list, got %s", y_kind(n));
+		return c_expected(x, n, "a list");
 	if (n->nkids == 0 && x->strict && (k->flags & KF_NONEMPTY))
 		return c_err(x, n, "the list is empty");
 	if (n->nkids == 0)
@@ -1340,8 +1366,7 @@ p_prefixes(struct cctx *x, const struct ynode *n, void *base)
 		items = (const struct ynode *const *)n->kids;
 		count = n->nkids;
 	} else
-		return c_err(x, n, "expected a list of IPv6 prefixes, got %s",
-		    y_kind(n));
+		return c_expected(x, n, "a list of IPv6 prefixes");
 	if (count == 0) {
 		if (x->strict)
 			return c_err(x, n, "the list is empty");
@@ -1446,10 +1471,12 @@ static void
 w_mn_ha(FILE *fp, const void *base, int indent)
 {
 	const struct conf_mnode	*mn = base;
-	char			 buf[ADDR_STRLEN];
 
-	fprintf(fp, " %s\n", IN6_IS_ADDR_UNSPECIFIED(&mn->ha) ? DHAAD_WORD :
-	    addr_ntop(&mn->ha, buf, sizeof(buf)));
+	if (IN6_IS_ADDR_UNSPECIFIED(&mn->ha))
+		fprintf(fp, " %s", DHAAD_WORD);
+	else
+		w_addr(fp, &mn->ha);
+	fputc('\n', fp);
 }
 
 static int
@@ -1471,8 +1498,8 @@ p_ro(struct cctx *x, const struct ynode *n, void *base)
 		return 0;
 	}
 	if (n->type != Y_SEQ)
-		return c_err(x, n, "expected none, all or a list of "
-		    "correspondent addresses, got %s", y_kind(n));
+		return c_expected(x, n, "none, all or a list of "
+		    "correspondent addresses");
 	if (n->nkids == 0) {
 		mn->ro = RO_NONE;
 		return 0;
@@ -1505,7 +1532,6 @@ static void
 w_ro(FILE *fp, const void *base, int indent)
 {
 	const struct conf_mnode	*mn = base;
-	char			 buf[ADDR_STRLEN];
 	size_t			 i;
 
 	if (mn->ro == RO_NONE || (mn->ro == RO_LIST && mn->nro_cns == 0)) {
@@ -1517,9 +1543,11 @@ w_ro(FILE *fp, const void *base, int indent)
 		return;
 	}
 	fprintf(fp, "\n");
-	for (i = 0; i < mn->nro_cns; i++)
-		fprintf(fp, "%*s- %s\n", indent + C_INDENT, "",
-		    addr_ntop(&mn->ro_cns[i], buf, sizeof(buf)));
+	for (i = 0; i < mn->nro_cns; i++) {
+		fprintf(fp, "%*s-", indent + C_INDENT, "");
+		w_addr(fp, &mn->ro_cns[i]);
+		fputc('\n', fp);
+	}
 }
 
 /* ---- Cross-field checks (enabled sections only) ---- */
@@ -1738,6 +1766,12 @@ chk_ha(struct cctx *x, const struct ynode *n, void *base)
 			    "links[%zu]: address %s is not inside a home "
 			    "prefix of this link", i, addr_ntop(&l->addr, a,
 			    sizeof(a)));
+		if (l->prefixes[p].plen < ADDR_MAX_PLEN &&
+		    addr_host_bits_zero(&l->addr, l->prefixes[p].plen))
+			return c_err(x, c_elem(n, "links", i, "address"),
+			    "links[%zu]: address %s is the subnet-router "
+			    "anycast address of its prefix", i,
+			    addr_ntop(&l->addr, a, sizeof(a)));
 	}
 	/* No two served prefixes may overlap: a home address has one link. */
 	for (i = 0; i < ha->nlinks; i++) {
@@ -1845,9 +1879,8 @@ c_walk(struct cctx *x, const struct ynode *root)
 	int			 roles = 0, enabled;
 
 	if (root->type != Y_MAP) {
-		c_err(x, root, "expected a mapping of sections (common, "
-		    "home-agent, mobile-node, correspondent), got %s",
-		    y_kind(root));
+		c_expected(x, root, "a mapping of sections (common, "
+		    "home-agent, mobile-node, correspondent)");
 		return NULL;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -2059,6 +2092,18 @@ w_string(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* " ADDR": quoted when it ends in ':', which YAML would take for a key. */
+static void
+w_addr(FILE *fp, const struct in6_addr *a)
+{
+	char	 buf[ADDR_STRLEN];
+	size_t	 len;
+
+	addr_ntop(a, buf, sizeof(buf));
+	len = strlen(buf);
+	fprintf(fp, len > 0 && buf[len - 1] == ':' ? " \"%s\"" : " %s", buf);
+}
+
 static void
 w_duration(FILE *fp, uint64_t ms)
 {
@@ -2084,7 +2129,6 @@ w_map(struct pstate *ps, const struct keydef *tab, const void *base,
 	const struct kenum	*e;
 	const uint8_t		*hex;
 	const char		*arr;
-	char			 buf[ADDR_STRLEN];
 	size_t			 i, n;
 	FILE			*fp = ps->fp;
 
@@ -2134,8 +2178,8 @@ w_map(struct pstate *ps, const struct keydef *tab, const void *base,
 			fputc('\n', fp);
 			break;
 		case K_ADDR:
-			fprintf(fp, " %s\n", addr_ntop(CFIELD(base, k->off,
-			    struct in6_addr), buf, sizeof(buf)));
+			w_addr(fp, CFIELD(base, k->off, struct in6_addr));
+			fputc('\n', fp);
 			break;
 		case K_HEX:
 			hex = CFIELD(base, k->off, uint8_t);
