@@ -24,6 +24,7 @@ static void	 role_usage(const char *) __attribute__((noreturn));
 static void	 role_startup(void);
 static void	 role_dispatch_main(evutil_socket_t, short, void *);
 static void	 role_write_main(evutil_socket_t, short, void *);
+static void	 role_drain_main(void);
 static void	 role_exit(int) __attribute__((noreturn));
 
 static const char *const role_names[ROLE_MAX] = { "ha", "mn", "sig" };
@@ -205,6 +206,8 @@ role_main(int argc, char *argv[], const struct role_ops *o)
 		fatalx("cannot watch the parent's socket");
 	role_compose_main(IMSG_READY, 0, -1, NULL, 0);
 	log_info("serving (pid %d)", (int)getpid());
+	/* what arrived behind IMSG_STARTUP (an early reload) */
+	role_drain_main();
 
 	event_base_dispatch(base);
 	role_exit(0);
@@ -226,9 +229,6 @@ role_write_main(evutil_socket_t fd, short ev, void *arg)
 static void
 role_dispatch_main(evutil_socket_t fd, short ev, void *arg)
 {
-	struct imsg		 imsg;
-	struct mip6_conf	*nconf;
-	char			 err[256];
 	ssize_t			 n;
 
 	if ((n = imsg_read(ibuf_main)) == -1) {
@@ -241,6 +241,18 @@ role_dispatch_main(evutil_socket_t fd, short ev, void *arg)
 		log_info("the parent closed the connection; exiting");
 		role_exit(0);
 	}
+	role_drain_main();
+}
+
+/* Handle every complete message buffered from the parent. */
+static void
+role_drain_main(void)
+{
+	struct imsg		 imsg;
+	struct mip6_conf	*nconf;
+	char			 err[256];
+	ssize_t			 n;
+
 	for (;;) {
 		if ((n = imsg_get(ibuf_main, &imsg)) == -1)
 			fatalx("parent: %s", imsg_strerror(ibuf_main));
