@@ -37,6 +37,12 @@ install_to() {
 	done
 	grep -qx 'ExecStart=/usr/sbin/mip6-priv -f /etc/mip6/mip6.yaml --role %i' \
 	    "$TD/root/lib/systemd/system/mip6@.service"
+	# examples, and the configuration file (kept when it exists)
+	[ -f "$TD/root/usr/share/doc/mip6/examples/mip6.yaml" ]
+	cmp "$SRC/etc/mip6.yaml" "$TD/root/etc/mip6/mip6.yaml"
+	echo "# mine" > "$TD/root/etc/mip6/mip6.yaml"
+	install_to /usr DESTDIR="$TD/root"
+	[ "$(cat "$TD/root/etc/mip6/mip6.yaml")" = "# mine" ]
 }
 
 @test "systemd-analyze verify passes on the installed unit for every role" {
