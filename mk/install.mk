@@ -1,5 +1,6 @@
 # make install: binaries, man pages, systemd units, sysusers.d and tmpfiles.d
-# entries, example configurations, and /etc/mip6/mip6.yaml when missing.  Honours DESTDIR and PREFIX (and SBINDIR,
+# entries, example configurations, and /etc/mip6/mip6.yaml when missing (never
+# over an existing one).  Honours DESTDIR and PREFIX (and SBINDIR,
 # LIBEXECDIR, MANDIR, UNITDIR, SYSUSERSDIR, TMPFILESDIR, EXAMPLEDIR).
 # mip6-priv finds the role binaries in LIBEXECDIR (compiled in), or in
 # $MIP6_LIBEXECDIR when set.
@@ -29,7 +30,6 @@ install: programs
 	$(INSTALL) -m 0644 etc/sysusers.d/mip6.conf $(DESTDIR)$(SYSUSERSDIR)/mip6.conf
 	$(INSTALL) -m 0644 etc/tmpfiles.d/mip6.conf $(DESTDIR)$(TMPFILESDIR)/mip6.conf
 	$(if $(EXAMPLES),$(INSTALL) -m 0644 $(EXAMPLES) $(DESTDIR)$(EXAMPLEDIR)/)
-	# the configuration file, never over one that is there already
 	if [ -f etc/mip6.yaml ] && [ ! -e $(DESTDIR)$(SYSCONFDIR)/mip6/mip6.yaml ]; then \
 		$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/mip6 && \
 		$(INSTALL) -m 0644 etc/mip6.yaml $(DESTDIR)$(SYSCONFDIR)/mip6/mip6.yaml; \
