@@ -1891,6 +1891,7 @@ c_walk(struct cctx *x, const struct ynode *root)
 	for (k = k_root; k->name != NULL; k++)
 		c_defaults(k->sub, FIELD(c, k->off, char));
 	c->ha.enabled = c->mn.enabled = c->sig.enabled = 0;
+	c->mn.ro = RO_ALL;	/* falls back per correspondent that refuses */
 
 	for (i = 0; i + 1 < root->nkids; i += 2) {
 		key = root->kids[i];

@@ -8,6 +8,8 @@
 # Regenerate an expected file only after checking the new text by eye:
 #   cd tests/config/bad && $MIP6_BIN/tests/conftool NAME.yaml 2>NAME.expected
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 	BIN=${MIP6_BIN:-$SRC/build/san}
