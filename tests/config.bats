@@ -459,3 +459,10 @@ roundtrip() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Done "*" runs in "* ]]
 }
+
+@test "addr: prefix containment, overlap, masking and parsing hold at bit boundaries; policy look-ups find links and nodes" {
+	run "$BIN/tests/test_addr"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" checks" ]]
+}
