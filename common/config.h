@@ -17,7 +17,7 @@
 #include "mip6_const.h"
 
 #define CONF_DEFAULT_PATH	"/etc/mip6/mip6.yaml"
-#define CONF_MAX_FILE_SIZE	(4 * 1024 * 1024)	/* bytes read at most */
+#define CONF_MAX_FILE_SIZE	(64 * 1024 * 1024)	/* bytes read at most */
 
 /*
  * Defaults that are our own choice (the RFC ones come from mip6_const.h).
