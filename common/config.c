@@ -807,7 +807,8 @@ c_scalar(struct cctx *x, const struct ynode *n, const char *what)
 	return n->str;
 }
 
-/* Decimal or 0x hexadecimal, optional '-'.  0, or -1. */
+/* Decimal or 0x hexadecimal, optional '-'.  0; -1 not a number; -2 too
+ * large for 64 bits. */
 static int
 c_int64(const char *s, int64_t *out)
 {
@@ -832,8 +833,13 @@ c_int64(const char *s, int64_t *out)
 			d = (uint64_t)(tolower((unsigned char)*s) - 'a' + 10);
 		else
 			return -1;
-		if (v > (lim - d) / base)
-			return -1;
+		if (v > (lim - d) / base) {
+			for (; *s != '\0'; s++)
+				if (!isxdigit((unsigned char)*s) ||
+				    (base == 10 && !isdigit((unsigned char)*s)))
+					return -1;
+			return -2;
+		}
 		v = v * base + d;
 	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
@@ -921,7 +927,8 @@ c_unknown(struct cctx *x, const struct ynode *key, const struct keydef *tab,
 {
 	const struct keydef	*k, *best = NULL;
 	unsigned int		 d, bestd = UINT32_MAX;
-	size_t			 s;
+	size_t			 s, len;
+	char			 where[C_MSG_LEN];
 	const char		*what = root ? "section" : "key";
 
 	for (k = tab; k->name != NULL; k++) {
@@ -935,15 +942,21 @@ c_unknown(struct cctx *x, const struct ynode *key, const struct keydef *tab,
 	    bestd * 3 <= strlen(best->name))
 		return c_err(x, key, "unknown %s '%s' (did you mean '%s'?)",
 		    what, key->str, best->name);
+	where[0] = '\0';
 	for (s = 0; k_sections[s] != NULL; s++) {
 		if (k_sections[s] == tab)
 			continue;
 		for (k = k_sections[s]; k->name != NULL; k++)
-			if (strcmp(k->name, key->str) == 0)
-				return c_err(x, key, "unknown %s '%s' (it "
-				    "belongs in %s)", what, key->str,
+			if (strcmp(k->name, key->str) == 0) {
+				len = strlen(where);
+				snprintf(where + len, sizeof(where) - len,
+				    "%s%s", len ? ", " : "",
 				    k_section_names[s]);
+			}
 	}
+	if (where[0] != '\0')
+		return c_err(x, key, "unknown %s '%s' (it belongs in %s)",
+		    what, key->str, where);
 	return c_err(x, key, "unknown %s '%s'", what, key->str);
 }
 
@@ -1104,9 +1117,9 @@ c_value(struct cctx *x, const struct keydef *k, const struct ynode *n,
 		return 0;
 	case K_UINT:
 	case K_INT:
-		if (c_int64(s, &v) == -1)
+		if ((r = c_int64(s, &v)) == -1)
 			return c_err(x, n, "expected %s, got '%s'", what, s);
-		if (v < k->min || v > k->max)
+		if (r == -2 || v < k->min || v > k->max)
 			return c_err(x, n, "%s is out of range (%" PRId64 "..%"
 			    PRId64 ")", s, k->min, k->max);
 		if (k->type == K_UINT)
@@ -1907,11 +1920,15 @@ c_walk(struct cctx *x, const struct ynode *root)
 		enabled = 1;
 		if (k->sub != k_common) {
 			roles++;
-			/* Read enable first: it decides how strict we are. */
-			if ((en = y_get(val, "enable")) != NULL &&
-			    c_value(x, &k->sub[0], en, FIELD(c, k->off,
-			    char)) == -1)
-				goto fail;
+			/* Read enable first: it decides how strict we are.
+			 * Every role table starts with it. */
+			if ((en = y_get(val, "enable")) != NULL) {
+				c_push(x, k->sub[0].name, -1);
+				if (c_value(x, &k->sub[0], en, FIELD(c, k->off,
+				    char)) == -1)
+					goto fail;
+				c_pop(x, old);
+			}
 			if (en != NULL)
 				enabled = *FIELD(c, k->off + k->sub[0].off,
 				    int);

@@ -347,6 +347,18 @@ roundtrip() {
 	bad yaml-alias
 }
 
+@test "config: a number too large for 64 bits is out of range, not a type error" {
+	bad number-too-large
+}
+
+@test "config: a role's enable that is not a boolean names the enable key" {
+	bad wrong-type-enable
+}
+
+@test "config: enable in common names every section it belongs in" {
+	bad enable-in-common
+}
+
 @test "config: a file that cannot be opened is reported as FILE: strerror" {
 	run --separate-stderr "$CONFTOOL" "$BATS_TEST_TMPDIR/nonexistent.yaml"
 	[ "$status" -eq 1 ]
