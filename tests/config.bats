@@ -478,3 +478,28 @@ roundtrip() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" checks" ]]
 }
+
+@test "config: the man page renders without mdoc warnings" {
+	command -v groff >/dev/null || skip "groff missing"
+	run groff -mdoc -ww -z "$SRC/doc/mip6.yaml.5"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "config: the man page examples load" {
+	# Each ".Bd -literal" block that starts with a section name is a file.
+	awk -v dir="$BATS_TEST_TMPDIR" '
+	    /^\.Bd -literal/ { inb = 1; n++; f = dir "/ex" n ".yaml"; next }
+	    /^\.Ed/ { inb = 0; next }
+	    inb { print > f }' "$SRC/doc/mip6.yaml.5"
+	loaded=0
+	for f in "$BATS_TEST_TMPDIR"/ex*.yaml; do
+		grep -qE '^(home-agent|mobile-node|correspondent|common):' "$f" || continue
+		run --separate-stderr "$CONFTOOL" "$f"
+		echo "$f: $status $stderr"
+		[ "$status" -eq 0 ]
+		loaded=$((loaded + 1))
+	done
+	[ "$loaded" -ge 2 ]
+}
