@@ -503,3 +503,22 @@ roundtrip() {
 	done
 	[ "$loaded" -ge 2 ]
 }
+
+@test "config: the commented-out keys in etc/mip6.yaml are valid and show the defaults" {
+	# Uncomment every "#key:" and "#  - item" line (prose comments stay out),
+	# and enable the disabled mobile node so its rules are checked too.
+	sed -E '/^ +#/{s/^( +)#/\1/; /^ *([a-z-]+:( |$)|- )/!d}' \
+	    "$SRC/etc/mip6.yaml" | sed 's/enable: false/enable: true/' \
+	    >"$BATS_TEST_TMPDIR/all.yaml"
+	run --separate-stderr "$CONFTOOL" "$BATS_TEST_TMPDIR/all.yaml"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	# Outside the example mobile node blocks, nothing may change: the
+	# commented values are exactly the defaults.
+	skip_examples='/^  mobile-nodes:/{s=1; next} /^mobile-node:/{s=2; next}
+	    /^[a-z]/{s=0} s==1 && /^  [a-z]/{s=0} s==0'
+	printf '%s\n' "$output" | awk "$skip_examples" >"$BATS_TEST_TMPDIR/a"
+	"$CONFTOOL" "$SRC/etc/mip6.yaml" | awk "$skip_examples" >"$BATS_TEST_TMPDIR/b"
+	diff -u "$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/a"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/a")" -ge 30 ]
+}
