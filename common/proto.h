@@ -69,6 +69,8 @@ enum imsg_type {
 	IMSG_KR_EV_ROUTE,		/* parent -> role: struct kr_ev_route */
 	IMSG_KR_EV_NEIGH,		/* parent -> role: struct kr_ev_neigh */
 	IMSG_KR_EV_XFRM,		/* parent -> role: struct kr_ev_xfrm */
+	IMSG_KR_SHOW,			/* any: no data; for `mip6ctl show kernel` */
+	IMSG_KR_SHOW_OBJ,		/* parent -> role: struct kr_show_obj */
 	IMSG_KR_LAST,
 	/* END kernel requests */
 
@@ -211,6 +213,17 @@ struct kr_ev_xfrm {
 	struct in6_addr	 src;
 	struct in6_addr	 dst;
 	struct in6_addr	 coa;	/* report: the address the kernel saw */
+};
+
+/*
+ * IMSG_KR_SHOW: the parent answers one IMSG_KR_SHOW_OBJ per object it
+ * installed (all roles'), then IMSG_KR_REPLY.  One line each, the text
+ * `mip6ctl show kernel` prints, e.g. "route 2001:db8:1::10/128 encap ip6
+ * dst 2001:db8:f::10 dev mip6tnl0".
+ */
+#define KR_SHOW_LEN	256
+struct kr_show_obj {
+	char		 line[KR_SHOW_LEN];
 };
 
 /* END kernel requests */

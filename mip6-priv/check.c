@@ -21,6 +21,7 @@ static const size_t kr_req_len[] = {
 	[IMSG_KR_MN_HOME - IMSG_KR_BIND_ADD] = sizeof(struct kr_mn),
 	[IMSG_KR_MN_AT_HOME - IMSG_KR_BIND_ADD] = sizeof(struct kr_mn),
 	[IMSG_KR_SUBSCRIBE - IMSG_KR_BIND_ADD] = sizeof(struct kr_subscribe),
+	[IMSG_KR_SHOW - IMSG_KR_BIND_ADD] = 0,
 };
 
 /* Which role may send which request. */
@@ -40,6 +41,7 @@ kr_role_may(uint32_t role, uint32_t type)
 	case IMSG_KR_MN_AT_HOME:
 		return role == ROLE_MN;
 	case IMSG_KR_SUBSCRIBE:
+	case IMSG_KR_SHOW:
 		return role < ROLE_MAX;
 	default:
 		return 0;
@@ -143,7 +145,8 @@ kr_check(const struct mip6_conf *c, uint32_t role, uint32_t type,
 	size_t			 i;
 	int			 listed;
 
-	if (type < IMSG_KR_BIND_ADD || type > IMSG_KR_SUBSCRIBE) {
+	if (type < IMSG_KR_BIND_ADD || type > IMSG_KR_SHOW ||
+	    (type > IMSG_KR_SUBSCRIBE && type != IMSG_KR_SHOW)) {
 		snprintf(why, whylen, "unknown kernel request type %u", type);
 		return KR_MALFORMED;
 	}

@@ -106,6 +106,11 @@ struct mip6_conf;
 typedef void	(*kr_reply_fn)(uint32_t role, uint32_t reqid, uint32_t type,
 	    int error, void *arg);
 void	 kr_req_init(const struct mip6_conf *, kr_reply_fn, void *arg);
+/* Where IMSG_KR_SHOW's lines go (to the asking role). */
+struct kr_show_obj;
+typedef void	(*kr_show_fn)(uint32_t role, const struct kr_show_obj *,
+	    void *arg);
+void	 kr_req_show_sink(kr_show_fn);
 /* -1: malformed (kill the sender); 0: handled (a reply follows). */
 int	 kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 	    const void *data, size_t len);

@@ -38,6 +38,16 @@ kp_reply(uint32_t role, uint32_t reqid, uint32_t type, int error, void *arg)
 }
 
 static void
+kp_show(uint32_t role, const struct kr_show_obj *so, void *arg)
+{
+	struct priv_child	*c = priv_child((enum conf_role)role);
+
+	if (c != NULL)
+		(void)priv_compose_child(c, IMSG_KR_SHOW_OBJ, 0, -1, so,
+		    sizeof(*so));
+}
+
+static void
 kp_event(uint32_t mask, uint32_t type, const void *data, size_t len,
     void *arg)
 {
@@ -63,6 +73,7 @@ priv_kernel_start(const struct mip6_conf *conf, unsigned int roles,
 		return 0;
 	}
 	kr_req_init(conf, kp_reply, NULL);
+	kr_req_show_sink(kp_show);
 	if (kr_probe_conf(conf, err, errlen) == -1)
 		return -1;
 	if (kr_init() == -1) {

@@ -43,6 +43,7 @@ struct kr_batch {
 
 static const struct mip6_conf	*kr_conf;
 static kr_reply_fn		 kr_reply;
+static kr_show_fn		 kr_show;
 static void			*kr_reply_arg;
 static uint32_t			 kr_subs[ROLE_MAX];
 static size_t			 kr_nro[ROLE_MAX];
@@ -50,6 +51,12 @@ static size_t			 kr_nro[ROLE_MAX];
 static void	 kr_batch_cb(void *, int);
 static void	 kr_batch_done(struct kr_batch *);
 static void	 kr_mn_step(struct kr_batch *);
+
+void
+kr_req_show_sink(kr_show_fn fn)
+{
+	kr_show = fn;
+}
 
 void
 kr_req_init(const struct mip6_conf *conf, kr_reply_fn fn, void *arg)
@@ -327,6 +334,17 @@ kr_mn_step(struct kr_batch *b)
 	kr_batch_go(b);
 }
 
+static void
+kr_show1(const struct kr_obj *o, void *arg)
+{
+	struct kr_show_obj	 so;
+
+	memset(&so, 0, sizeof(so));
+	kr_obj_format(o, so.line, sizeof(so.line));
+	if (kr_show != NULL)
+		kr_show(*(uint32_t *)arg, &so, kr_reply_arg);
+}
+
 int
 kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
     const void *data, size_t len)
@@ -354,6 +372,12 @@ kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 		log_warnx("%s: request refused: %s", conf_role_name(role), why);
 		if (kr_reply != NULL)
 			kr_reply(role, reqid, type, EPERM, kr_reply_arg);
+		return 0;
+	}
+	if (type == IMSG_KR_SHOW) {
+		kr_tab_foreach(kr_show1, &role);
+		if (kr_reply != NULL)
+			kr_reply(role, reqid, type, 0, kr_reply_arg);
 		return 0;
 	}
 	if (type == IMSG_KR_SUBSCRIBE) {

@@ -6,3 +6,8 @@ $(B)/tests/ktool: $(B)/obj/tests/lab/ktool.o $(KERNEL_OBJS) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 unit: $(B)/tests/ktool
+
+# The kernel benchmark runs in the lab: 1,000 and 10,000 home bindings.
+.PHONY: bench-kernel
+bench-kernel: all
+	MIP6_BIN_PLAIN=$(CURDIR)/build tests/lab/run --cmd 'sh tests/bench/kernel.sh'

@@ -68,6 +68,16 @@ kt() {
 	[ "$output" = "2001:db8:1::10 dev eth0 proxy proto 158 " ]
 }
 
+@test "a role asking what the parent installed gets one line per object, then the reply" {
+	run kt <<-EOF
+	ha-link eth0 2001:db8:1::1 2001:db8:1::/64
+	req ha proxy-add 2001:db8:1::10 eth0
+	req sig show
+	EOF
+	[ "${lines[2]}" = "obj proxy 2001:db8:1::10 dev eth0" ]
+	[ "${lines[3]}" = "reply 0" ]
+}
+
 @test "a request for an address outside every home prefix is refused and changes nothing" {
 	run kt <<-EOF
 	ha-link eth0 2001:db8:1::1 2001:db8:1::/64

@@ -14,7 +14,7 @@
  *   req ROLE TYPE ARGS...              a typed request; "reply 0" / "reply E"
  *                                      / "malformed"
  *   raw ROLE TYPE LEN [HEXBYTE]        a request of any type and length
- *   bench N COA-PREFIX                 N home bindings added then removed
+ *   bench add|del N COA-PREFIX         N home bindings through the request path
  *   show                               the table, then "end"
  *   stop                               remove everything ours
  *   ev-open                            listen to kernel events (all kinds)
@@ -87,6 +87,12 @@ reply_cb(uint32_t role, uint32_t reqid, uint32_t type, int error, void *arg)
 	replies++;
 }
 
+static void
+show_cb(uint32_t role, const struct kr_show_obj *so, void *arg)
+{
+	printf("obj %.*s\n", (int)sizeof(so->line), so->line);
+}
+
 static int
 addr(const char *s, struct in6_addr *a)
 {
@@ -102,7 +108,7 @@ req_type(const char *s)
 		{ "proxy-del", IMSG_KR_PROXY_DEL },
 		{ "ro-add", IMSG_KR_RO_ADD }, { "ro-del", IMSG_KR_RO_DEL },
 		{ "mn-home", IMSG_KR_MN_HOME }, { "mn-at-home", IMSG_KR_MN_AT_HOME },
-		{ "subscribe", IMSG_KR_SUBSCRIBE },
+		{ "subscribe", IMSG_KR_SUBSCRIBE }, { "show", IMSG_KR_SHOW },
 	};
 	size_t	 i;
 
@@ -178,6 +184,9 @@ cmd_req(int role, char **av, int ac)
 		u.m.plen = 64;
 		do_req(role, type, &u.m, sizeof(u.m));
 		return;
+	case IMSG_KR_SHOW:
+		do_req(role, type, NULL, 0);
+		return;
 	case IMSG_KR_SUBSCRIBE:
 		u.s.mask = ac > 1 ? (uint32_t)strtoul(av[1], NULL, 0) : 0;
 		do_req(role, type, &u.s, sizeof(u.s));
@@ -251,14 +260,17 @@ bench_reply(uint32_t role, uint32_t reqid, uint32_t type, int error, void *a)
 		bench_errors++;
 }
 
-/* N bindings hoa = home prefix ::i, coa = coa-prefix ::i, pipelined. */
+/*
+ * Bindings 1..N: hoa = first home prefix ::i, coa = COA-PREFIX ::i, all
+ * in flight through the request path (check, batch, pipeline).
+ */
 static void
-cmd_bench(int n, const char *coapfx)
+cmd_bench(int add, int n, const char *coapfx)
 {
 	struct kr_bind	 b;
 	struct in6_addr	 coa0;
-	double		 t0, t1, t2;
-	int		 i, pass;
+	double		 t0, t1;
+	int		 i;
 
 	if (conf.ha.nlinks == 0 || !addr(coapfx, &coa0)) {
 		printf("usage\n");
@@ -266,40 +278,34 @@ cmd_bench(int n, const char *coapfx)
 	}
 	kr_req_init(&conf, bench_reply, NULL);
 	bench_errors = 0;
-	t0 = t1 = now();
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 1; i <= n; i++) {
-			memset(&b, 0, sizeof(b));
-			b.hoa = links[0].prefixes[0].addr;
-			b.hoa.s6_addr[12] = (uint8_t)(i >> 24);
-			b.hoa.s6_addr[13] = (uint8_t)(i >> 16);
-			b.hoa.s6_addr[14] = (uint8_t)(i >> 8);
-			b.hoa.s6_addr[15] = (uint8_t)i;
-			b.coa = coa0;
-			memcpy(&b.coa.s6_addr[12], &b.hoa.s6_addr[12], 4);
-			strlcpy(b.ifname, links[0].ifname, sizeof(b.ifname));
-			bench_outstanding++;
-			if (kr_req_dispatch(ROLE_HA, pass ? IMSG_KR_BIND_DEL :
-			    IMSG_KR_BIND_ADD, (uint32_t)i, &b, sizeof(b)) == -1)
-				bench_outstanding--, bench_errors++;
-			/* Keep the socket queue short: drain as we go. */
-			if (bench_outstanding > 4 * KR_NL_INFLIGHT)
-				kr_nl_dispatch(&kr_route);
+	t0 = now();
+	for (i = 1; i <= n; i++) {
+		memset(&b, 0, sizeof(b));
+		b.hoa = links[0].prefixes[0].addr;
+		b.hoa.s6_addr[12] = (uint8_t)(i >> 24);
+		b.hoa.s6_addr[13] = (uint8_t)(i >> 16);
+		b.hoa.s6_addr[14] = (uint8_t)(i >> 8);
+		b.hoa.s6_addr[15] = (uint8_t)i;
+		b.coa = coa0;
+		memcpy(&b.coa.s6_addr[12], &b.hoa.s6_addr[12], 4);
+		strlcpy(b.ifname, links[0].ifname, sizeof(b.ifname));
+		bench_outstanding++;
+		if (kr_req_dispatch(ROLE_HA, add ? IMSG_KR_BIND_ADD :
+		    IMSG_KR_BIND_DEL, (uint32_t)i, &b, sizeof(b)) == -1) {
+			bench_outstanding--;
+			bench_errors++;
 		}
-		while (bench_outstanding > 0)
-			if (kr_wait() == -1)
-				break;
-		if (pass == 0) {
-			t1 = now();
-			printf("added %d bindings in %.3f s: %.0f/s; objects %zu "
-			    "routes, %zu proxies, %zu rtcheck entries\n", n,
-			    t1 - t0, n / (t1 - t0), kr_tab_count(KO_ROUTE),
-			    kr_tab_count(KO_PROXY), rtcheck_count());
-		}
+		/* Read acks as we go so the queue stays short. */
+		if (bench_outstanding > 4 * KR_NL_INFLIGHT)
+			kr_nl_dispatch(&kr_route);
 	}
-	t2 = now();
-	printf("removed %d bindings in %.3f s: %.0f/s; errors %d\n", n,
-	    t2 - t1, n / (t2 - t1), bench_errors);
+	while (bench_outstanding > 0)
+		if (kr_wait() == -1)
+			break;
+	t1 = now();
+	printf("%s %d bindings in %.3f s: %.0f bindings/s, errors %d, "
+	    "rtcheck entries %zu\n", add ? "added" : "removed", n, t1 - t0,
+	    n / (t1 - t0), bench_errors, rtcheck_count());
 	kr_req_init(&conf, reply_cb, NULL);
 }
 
@@ -319,6 +325,7 @@ main(int argc, char *argv[])
 	conf.mn.ifs = mnifs;
 	conf.mn.ro = RO_ALL;
 	kr_req_init(&conf, reply_cb, NULL);
+	kr_req_show_sink(show_cb);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		/* sh CMD: run a shell command inside this session (datapath). */
@@ -398,8 +405,8 @@ main(int argc, char *argv[])
 			memset(buf, ac > 4 ? (int)strtol(av[4], NULL, 16) : 0,
 			    sizeof(buf));
 			do_req(role_of(av[1]), req_type(av[2]), buf, len);
-		} else if (strcmp(av[0], "bench") == 0 && ac == 3) {
-			cmd_bench(atoi(av[1]), av[2]);
+		} else if (strcmp(av[0], "bench") == 0 && ac == 4) {
+			cmd_bench(strcmp(av[1], "add") == 0, atoi(av[2]), av[3]);
 		} else if (strcmp(av[0], "ev-open") == 0) {
 			printf("%s\n", kr_init() == 0 &&
 			    kr_ev_open(ev_print, NULL) == 0 ? "ok" : "failed");
