@@ -1,0 +1,669 @@
+/*
+ * Unit tests for home registration decisions (mip6-ha/hareg.c): every BA
+ * status, the sequence window, lifetimes, deregistration, the A flag, DAD.
+ * `test_hareg` runs every case, `test_hareg NAME` one, `-l` lists them.
+ */
+#include <sys/types.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "bcache.h"
+#include "config.h"
+#include "hareg.h"
+#include "mh.h"
+
+static int failed;
+
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: check failed: %s\n",		\
+		    __FILE__, __LINE__, #c);				\
+		failed = 1;						\
+	}								\
+} while (0)
+
+#define NOW		1000
+#define MAX_LIFE_S	3600
+#define MAX_BIND	4
+#define A_H		(MH_BU_F_A | MH_BU_F_H)
+
+static struct in6_addr
+A(const char *s)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, s, &a) != 1)
+		abort();
+	return a;
+}
+
+/* Two home links, any home address allowed, DAD off, ESP required. */
+static struct conf_prefix pfx1, pfx2;
+static struct conf_ha_link links[2];
+static struct conf_ha conf;
+static struct bcache bc;
+static struct hareg_ctx ctx;
+
+static const char *HA1 = "2001:db8:1::1", *HOA = "2001:db8:1::100",
+    *COA = "2001:db8:f1::10", *COA2 = "2001:db8:f2::10";
+
+static void
+setup(void)
+{
+	memset(&conf, 0, sizeof(conf));
+	pfx1.addr = A("2001:db8:1::");
+	pfx1.plen = 64;
+	pfx2.addr = A("2001:db8:2::");
+	pfx2.plen = 64;
+	strcpy(links[0].ifname, "home0");
+	links[0].addr = A(HA1);
+	links[0].prefixes = &pfx1;
+	links[0].nprefixes = 1;
+	strcpy(links[1].ifname, "home1");
+	links[1].addr = A("2001:db8:2::1");
+	links[1].prefixes = &pfx2;
+	links[1].nprefixes = 1;
+	conf.enabled = 1;
+	conf.links = links;
+	conf.nlinks = 2;
+	conf.max_bindings = MAX_BIND;
+	conf.max_lifetime = MAX_LIFE_S;
+	conf.ipsec = IPSEC_REQUIRED;
+	bc_clear(&bc);
+	bc_init(&bc, conf.max_bindings);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf = &conf;
+	ctx.bc = &bc;
+}
+
+struct bu {
+	uint16_t	 seq, flags, life;	/* life in 4-s units */
+	const char	*src, *hoa, *dst, *altcoa;
+	int		 noesp;
+	int		 at_home;	/* from the home address, no HAO */
+	uint32_t	 prefix_valid;
+	int64_t		 now;
+};
+
+static int
+eq(const struct in6_addr *a, const char *s)
+{
+	struct in6_addr b = A(s);
+
+	return addr_equal(a, &b);
+}
+
+static struct bc_entry *
+find(const char *s)
+{
+	struct in6_addr a = A(s);
+
+	return bc_lookup(&bc, &a);
+}
+
+/* Decide on one BU and commit it, as the engine will. */
+static struct hareg_result
+reg(struct bu b)
+{
+	struct mh_msg m;
+	struct hareg_in in;
+	struct hareg_result r;
+	struct in6_addr hao;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BU;
+	m.u.bu.seq = b.seq;
+	m.u.bu.flags = b.flags;
+	m.u.bu.lifetime = b.life;
+	if (b.altcoa != NULL) {
+		m.opts.present |= 1u << MH_OPT_ALTCOA;
+		m.opts.altcoa = A(b.altcoa);
+	}
+	memset(&in, 0, sizeof(in));
+	in.bu = &m;
+	hao = A(b.hoa ? b.hoa : HOA);
+	in.src = b.at_home ? hao : A(b.src ? b.src : COA);
+	in.dst = A(b.dst ? b.dst : HA1);
+	in.hao = b.at_home ? NULL : &hao;
+	in.esp = !b.noesp;
+	in.prefix_valid = b.prefix_valid ? b.prefix_valid :
+	    HAREG_LIFETIME_UNKNOWN;
+	in.now = b.now ? b.now : NOW;
+	hareg_decide(&ctx, &in, &r);
+	hareg_commit(&ctx, &in, &r);
+	return r;
+}
+
+static void
+t_accepts_home_registration(void)
+{
+	struct hareg_result r;
+	struct bc_entry *e;
+
+	setup();
+	r = reg((struct bu){ .seq = 7, .flags = A_H, .life = 100 });
+	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED);
+	CHECK(r.reason == HAREG_R_ACCEPTED);
+	CHECK(r.op == HAREG_OP_ADD && !r.need_dad);
+	CHECK(r.seq == 7 && r.lifetime == 100);
+	CHECK(r.ba_rh2 && eq(&r.ba_dst, COA) && eq(&r.ha, HA1));
+	e = find(HOA);
+	CHECK(e != NULL && e->state == BC_ST_ACTIVE && e->seq == 7);
+	CHECK(e != NULL && e->expires == NOW + 400 && e->link == 0);
+	CHECK(e != NULL && eq(&e->coa, COA));
+	CHECK(e != NULL && e->stats.bu_accepted == 1);
+}
+
+static void
+t_no_ba_on_success_without_a_flag(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = MH_BU_F_H, .life = 10 });
+	CHECK(!r.send_ba && r.op == HAREG_OP_ADD);
+	CHECK(find(HOA) != NULL);
+	r = reg((struct bu){ .seq = 2, .flags = MH_BU_F_H, .life = 10 });
+	CHECK(!r.send_ba && r.op == HAREG_OP_UPDATE);
+	r = reg((struct bu){ .seq = 3, .flags = MH_BU_F_H, .life = 0 });
+	CHECK(!r.send_ba && r.op == HAREG_OP_REMOVE);
+	CHECK(find(HOA) == NULL);
+}
+
+static void
+t_ba_on_refusal_even_without_a_flag(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = MH_BU_F_H, .life = 10,
+	    .hoa = "2001:db8:99::1" });
+	CHECK(r.send_ba && r.status == BA_STATUS_NOT_HOME_SUBNET);
+	CHECK(r.lifetime == 0 && r.seq == 1);
+}
+
+static void
+t_not_under_esp_discarded_when_required(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .noesp = 1 });
+	CHECK(!r.send_ba && r.op == HAREG_OP_NONE);
+	CHECK(r.reason == HAREG_R_NO_ESP && hareg_reason_discard(r.reason));
+	CHECK(find(HOA) == NULL);
+	conf.ipsec = IPSEC_DISABLED;
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .noesp = 1 });
+	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED);
+}
+
+static void
+t_status_129_for_reserved_home_address(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10, .hoa = HA1 });
+	CHECK(r.send_ba && r.status == BA_STATUS_PROHIBITED);
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:1::" });
+	CHECK(r.send_ba && r.status == BA_STATUS_PROHIBITED);
+	/* Mobile IPv6 Home-Agents anycast (RFC 2526). */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:1::fdff:ffff:ffff:fffe" });
+	CHECK(r.send_ba && r.status == BA_STATUS_PROHIBITED);
+	CHECK(bc.count == 0);
+}
+
+static void
+t_status_130_when_cache_full(void)
+{
+	struct hareg_result r;
+	char hoa[64];
+	int i;
+
+	setup();
+	for (i = 0; i < MAX_BIND; i++) {
+		snprintf(hoa, sizeof(hoa), "2001:db8:1::%d", 0x200 + i);
+		r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+		    .hoa = hoa });
+		CHECK(r.status == BA_STATUS_ACCEPTED);
+	}
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_NO_RESOURCES);
+	CHECK(r.reason == HAREG_R_NO_RESOURCES && bc.count == MAX_BIND);
+	/* Existing bindings still refresh. */
+	r = reg((struct bu){ .seq = 2, .flags = A_H, .life = 10,
+	    .hoa = hoa });
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.op == HAREG_OP_UPDATE);
+}
+
+static void
+t_status_131_when_home_agent_disabled(void)
+{
+	struct hareg_result r;
+
+	setup();
+	conf.enabled = 0;
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_HOME_REG_NOT_SUPP);
+	CHECK(bc.count == 0);
+}
+
+static void
+t_status_132_not_home_subnet(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:99::1" });
+	CHECK(r.send_ba && r.status == BA_STATUS_NOT_HOME_SUBNET);
+	/* Served by this home agent, but on the other link than the
+	 * address the BU was sent to. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:2::100" });
+	CHECK(r.send_ba && r.status == BA_STATUS_NOT_HOME_SUBNET);
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:2::100", .dst = "2001:db8:2::1" });
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.link == 1);
+	CHECK(bc.count == 1);
+}
+
+static void
+t_status_133_not_home_agent_for_mn(void)
+{
+	struct hareg_result r;
+	struct conf_mn mn;
+
+	setup();
+	/* Deregistration without a binding (RFC 6275 10.3.2). */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 0 });
+	CHECK(r.send_ba && r.status == BA_STATUS_NOT_HA_FOR_MN);
+	/* A mobile-node list that does not hold it. */
+	memset(&mn, 0, sizeof(mn));
+	mn.hoa = A("2001:db8:1::200");
+	conf.mns = &mn;
+	conf.nmns = 1;
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_NOT_HA_FOR_MN);
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:1::200" });
+	CHECK(r.status == BA_STATUS_ACCEPTED);
+	conf.mns = NULL;
+	conf.nmns = 0;
+}
+
+static void
+t_status_134_when_dad_fails(void)
+{
+	struct hareg_result r;
+
+	setup();
+	conf.dad = 1;
+	r = reg((struct bu){ .seq = 5, .flags = MH_BU_F_H, .life = 10 });
+	CHECK(r.need_dad && !r.send_ba && r.op == HAREG_OP_ADD);
+	CHECK(find(HOA) != NULL && find(HOA)->state == BC_ST_DAD);
+	CHECK(hareg_dad_done(&ctx, &(struct in6_addr){ .s6_addr = { 0 } },
+	    0, NOW + 1, &r) == -1);
+	{
+		struct in6_addr h = A(HOA);
+
+		CHECK(hareg_dad_done(&ctx, &h, 0, NOW + 1, &r) == 0);
+		/* Refused: answered although A was clear. */
+		CHECK(r.send_ba && r.status == BA_STATUS_DAD_FAILED);
+		CHECK(r.seq == 5 && r.lifetime == 0);
+		CHECK(r.op == HAREG_OP_REMOVE && find(HOA) == NULL);
+		CHECK(hareg_dad_done(&ctx, &h, 1, NOW + 1, &r) == -1);
+	}
+}
+
+static void
+t_dad_before_first_acceptance_only(void)
+{
+	struct hareg_result r;
+	struct in6_addr h = A(HOA);
+	struct bc_entry *e;
+
+	setup();
+	conf.dad = 1;
+	r = reg((struct bu){ .seq = 5, .flags = A_H | MH_BU_F_L, .life = 10 });
+	CHECK(r.need_dad && r.dad_ll && !r.send_ba);
+	CHECK(r.reason == HAREG_R_DAD_STARTED);
+	/* Retransmission while DAD runs: absorbed, the BA follows DAD. */
+	r = reg((struct bu){ .seq = 5, .flags = A_H | MH_BU_F_L, .life = 10 });
+	CHECK(!r.send_ba && r.op == HAREG_OP_NONE);
+	CHECK(r.reason == HAREG_R_DAD_PENDING);
+	/* A newer one with a new care-of address replaces it. */
+	r = reg((struct bu){ .seq = 6, .flags = A_H | MH_BU_F_L, .life = 12,
+	    .src = COA2 });
+	CHECK(!r.send_ba && r.op == HAREG_OP_UPDATE && !r.need_dad);
+	CHECK(hareg_dad_done(&ctx, &h, 1, NOW + 2, &r) == 0);
+	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED && r.seq == 6);
+	CHECK(r.lifetime == 12 && eq(&r.ba_dst, COA2) && eq(&r.ha, HA1));
+	e = find(HOA);
+	CHECK(e != NULL && e->state == BC_ST_ACTIVE);
+	CHECK(e != NULL && e->expires == NOW + 2 + 48);
+	/* Refresh: no DAD again. */
+	r = reg((struct bu){ .seq = 7, .flags = A_H | MH_BU_F_L, .life = 10 });
+	CHECK(r.send_ba && !r.need_dad && r.op == HAREG_OP_UPDATE);
+	CHECK(r.reason == HAREG_R_REFRESHED);
+}
+
+static void
+t_status_135_carries_last_accepted_seq(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 100, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED);
+	r = reg((struct bu){ .seq = 100, .flags = MH_BU_F_H, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_SEQ_OUT_OF_WINDOW);
+	CHECK(r.seq == 100 && r.op == HAREG_OP_NONE);
+	r = reg((struct bu){ .seq = 40, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_SEQ_OUT_OF_WINDOW && r.seq == 100);
+	CHECK(find(HOA)->seq == 100 && find(HOA)->stats.bu_refused == 2);
+	r = reg((struct bu){ .seq = 101, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.seq == 101);
+	/* Without a binding any number goes (RFC 6275 9.5.1). */
+	reg((struct bu){ .seq = 102, .flags = A_H, .life = 0 });
+	r = reg((struct bu){ .seq = 3, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.seq == 3);
+}
+
+static void
+t_seq_window_wraps_at_2_16(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 65535, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED);
+	r = reg((struct bu){ .seq = 0, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.seq == 0);
+	r = reg((struct bu){ .seq = 32767, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED);
+	/* Exactly half the circle ahead is not newer. */
+	r = reg((struct bu){ .seq = 65535, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_SEQ_OUT_OF_WINDOW && r.seq == 32767);
+	r = reg((struct bu){ .seq = 0, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_SEQ_OUT_OF_WINDOW && r.seq == 32767);
+	r = reg((struct bu){ .seq = 32768, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.seq == 32768);
+}
+
+static void
+t_status_139_registration_type_change(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED);
+	/* A correspondent registration for a home binding (H=0). */
+	r = reg((struct bu){ .seq = 2, .flags = MH_BU_F_A, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_REG_TYPE_CHANGE);
+	/* L changed inside the binding. */
+	r = reg((struct bu){ .seq = 2, .flags = A_H | MH_BU_F_L, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_REG_TYPE_CHANGE);
+	CHECK(find(HOA)->flags == A_H && find(HOA)->seq == 1);
+	/* K may change. */
+	r = reg((struct bu){ .seq = 2, .flags = A_H | MH_BU_F_K, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED);
+	/* R changed, on a home agent that serves mobile routers. */
+	ctx.nemo = 1;
+	r = reg((struct bu){ .seq = 3, .flags = A_H | MH_BU_F_R, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_REG_TYPE_CHANGE);
+	ctx.nemo = 0;
+	/* H=0 without a binding is the correspondent's: not ours. */
+	r = reg((struct bu){ .seq = 1, .flags = MH_BU_F_A, .life = 10,
+	    .hoa = "2001:db8:1::300" });
+	CHECK(!r.send_ba && r.reason == HAREG_R_NOT_HOME_REG);
+}
+
+static void
+t_status_140_mobile_router_not_served(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_R, .life = 10 });
+	CHECK(r.send_ba && r.status == BA_STATUS_MR_NOT_PERMITTED);
+	ctx.nemo = 1;
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_R, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && (r.ba_flags & MH_BA_F_R));
+}
+
+static void
+t_lifetime_clamped(void)
+{
+	struct hareg_result r;
+
+	setup();
+	/* To the request. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 5 });
+	CHECK(r.lifetime == 5);
+	/* To max-lifetime (3600 s = 900 units). */
+	r = reg((struct bu){ .seq = 2, .flags = A_H, .life = 65535 });
+	CHECK(r.lifetime == MAX_LIFE_S / 4);
+	CHECK(find(HOA)->expires == NOW + MAX_LIFE_S);
+	/* To the prefix's valid lifetime, rounded down to 4-s units. */
+	r = reg((struct bu){ .seq = 3, .flags = A_H, .life = 65535,
+	    .prefix_valid = 1001 });
+	CHECK(r.lifetime == 250);
+	/* A prefix about to vanish is no home for long. */
+	r = reg((struct bu){ .seq = 4, .flags = A_H, .life = 65535,
+	    .prefix_valid = 3 });
+	CHECK(r.status == BA_STATUS_NOT_HOME_SUBNET);
+	CHECK(hareg_grant(&conf, 100, HAREG_LIFETIME_UNKNOWN) == 100);
+	CHECK(hareg_grant(&conf, 100000, HAREG_LIFETIME_UNKNOWN) ==
+	    MAX_LIFE_S);
+	CHECK(hareg_grant(&conf, 100, 50) == 50);
+}
+
+static void
+t_deregistration_removes_binding(void)
+{
+	struct hareg_result r;
+
+	setup();
+	reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 });
+	r = reg((struct bu){ .seq = 2, .flags = A_H, .life = 0 });
+	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED);
+	CHECK(r.op == HAREG_OP_REMOVE && r.lifetime == 0);
+	CHECK(r.reason == HAREG_R_DEREGISTERED && find(HOA) == NULL);
+	/* Care-of address equal to the home address, sent from home:
+	 * no HAO in, no type 2 routing header out. */
+	reg((struct bu){ .seq = 3, .flags = A_H, .life = 10 });
+	r = reg((struct bu){ .seq = 4, .flags = A_H, .life = 10,
+	    .at_home = 1 });
+	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED);
+	CHECK(r.op == HAREG_OP_REMOVE && r.lifetime == 0 && !r.ba_rh2);
+	CHECK(eq(&r.ba_dst, HOA) && find(HOA) == NULL);
+	/* Alternate CoA equal to the home address. */
+	reg((struct bu){ .seq = 5, .flags = A_H, .life = 10 });
+	r = reg((struct bu){ .seq = 6, .flags = A_H, .life = 10,
+	    .altcoa = HOA });
+	CHECK(r.op == HAREG_OP_REMOVE && find(HOA) == NULL);
+}
+
+static void
+t_alternate_coa_option_names_the_coa(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .altcoa = COA2 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && eq(&r.coa, COA2));
+	CHECK(eq(&find(HOA)->coa, COA2));
+	/* The BA goes back where the BU came from. */
+	CHECK(eq(&r.ba_dst, COA));
+	r = reg((struct bu){ .seq = 2, .flags = A_H, .life = 10 });
+	CHECK(r.coa_changed && eq(&find(HOA)->coa, COA));
+	CHECK(find(HOA)->stats.coa_changes == 1);
+	/* A care-of address that is not global unicast: dropped. */
+	r = reg((struct bu){ .seq = 3, .flags = A_H, .life = 10,
+	    .altcoa = "ff02::1" });
+	CHECK(!r.send_ba && r.reason == HAREG_R_BAD_COA);
+	r = reg((struct bu){ .seq = 3, .flags = A_H, .life = 10,
+	    .hoa = "fe80::1" });
+	CHECK(!r.send_ba && r.reason == HAREG_R_BAD_HOA);
+}
+
+static void
+t_key_management_flag(void)
+{
+	struct hareg_result r;
+
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_K, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && !(r.ba_flags & MH_BA_F_K));
+	ctx.km_mobility = 1;
+	r = reg((struct bu){ .seq = 2, .flags = A_H | MH_BU_F_K, .life = 10 });
+	CHECK(r.ba_flags & MH_BA_F_K);
+	r = reg((struct bu){ .seq = 3, .flags = A_H, .life = 10 });
+	CHECK(!(r.ba_flags & MH_BA_F_K));
+}
+
+static void
+t_refresh_request_scheduled_before_expiry(void)
+{
+	struct hareg_result r;
+	enum bc_event ev;
+	struct bc_entry *e;
+
+	setup();
+	conf.brr_before = 30;
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 25 });
+	CHECK(r.brr_at == NOW + 100 - 30);
+	CHECK(bc_next_deadline(&bc) == NOW + 70);
+	e = bc_pop_due(&bc, NOW + 70, &ev);
+	CHECK(e != NULL && ev == BC_EV_BRR);
+	e = bc_pop_due(&bc, NOW + 99, &ev);
+	CHECK(e == NULL);
+	e = bc_pop_due(&bc, NOW + 100, &ev);
+	CHECK(e != NULL && ev == BC_EV_EXPIRE);
+	/* Lifetime no longer than brr-before: no BRR. */
+	setup();
+	conf.brr_before = 30;
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 5 });
+	CHECK(r.brr_at == 0);
+}
+
+static void
+t_ba_bytes_parse_back_with_checksum(void)
+{
+	struct hareg_result r;
+	uint8_t buf[MH_MAX_LEN];
+	size_t len = 0;
+	struct mh_msg m;
+	/* Not COA: its words happen to sum like HOA's. */
+	struct in6_addr src = A(HA1), dst = A(HOA), coa = A(COA2);
+
+	setup();
+	r = reg((struct bu){ .seq = 4242, .flags = A_H, .life = 77 });
+	CHECK(hareg_build_ba(&r, buf, sizeof(buf), &len) == MH_OK);
+	CHECK(len == 16);
+	/* The receiver's pseudo-header: source the home agent, destination
+	 * the home address (the type 2 routing header's final one). */
+	CHECK(mh_parse(buf, len, &src, &dst, &m) == MH_OK);
+	CHECK(m.type == MH_TYPE_BA && m.u.ba.status == 0);
+	CHECK(m.u.ba.seq == 4242 && m.u.ba.lifetime == 77);
+	CHECK(mh_parse(buf, len, &src, &coa, &m) == MH_ERR_CKSUM);
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 77 });
+	CHECK(hareg_build_ba(&r, buf, sizeof(buf), &len) == MH_OK);
+	CHECK(mh_parse(buf, len, &src, &dst, &m) == MH_OK);
+	CHECK(m.u.ba.status == BA_STATUS_SEQ_OUT_OF_WINDOW);
+	CHECK(m.u.ba.seq == 4242 && m.u.ba.lifetime == 0);
+	CHECK(hareg_build_ba(&r, buf, 8, &len) == MH_ERR_NOSPACE);
+}
+
+static void
+t_reason_names_are_unique(void)
+{
+	int i, j;
+
+	for (i = 0; i < HAREG_R_COUNT; i++) {
+		CHECK(strcmp(hareg_reason_str(i), "unknown") != 0);
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(hareg_reason_str(i),
+			    hareg_reason_str(j)) != 0);
+	}
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{ "accepts_home_registration", t_accepts_home_registration },
+	{ "no_ba_on_success_without_a_flag",
+	    t_no_ba_on_success_without_a_flag },
+	{ "ba_on_refusal_even_without_a_flag",
+	    t_ba_on_refusal_even_without_a_flag },
+	{ "not_under_esp_discarded_when_required",
+	    t_not_under_esp_discarded_when_required },
+	{ "status_129_for_reserved_home_address",
+	    t_status_129_for_reserved_home_address },
+	{ "status_130_when_cache_full", t_status_130_when_cache_full },
+	{ "status_131_when_home_agent_disabled",
+	    t_status_131_when_home_agent_disabled },
+	{ "status_132_not_home_subnet", t_status_132_not_home_subnet },
+	{ "status_133_not_home_agent_for_mn",
+	    t_status_133_not_home_agent_for_mn },
+	{ "status_134_when_dad_fails", t_status_134_when_dad_fails },
+	{ "dad_before_first_acceptance_only",
+	    t_dad_before_first_acceptance_only },
+	{ "status_135_carries_last_accepted_seq",
+	    t_status_135_carries_last_accepted_seq },
+	{ "seq_window_wraps_at_2_16", t_seq_window_wraps_at_2_16 },
+	{ "status_139_registration_type_change",
+	    t_status_139_registration_type_change },
+	{ "status_140_mobile_router_not_served",
+	    t_status_140_mobile_router_not_served },
+	{ "lifetime_clamped", t_lifetime_clamped },
+	{ "deregistration_removes_binding", t_deregistration_removes_binding },
+	{ "alternate_coa_option_names_the_coa",
+	    t_alternate_coa_option_names_the_coa },
+	{ "key_management_flag", t_key_management_flag },
+	{ "refresh_request_scheduled_before_expiry",
+	    t_refresh_request_scheduled_before_expiry },
+	{ "ba_bytes_parse_back_with_checksum",
+	    t_ba_bytes_parse_back_with_checksum },
+	{ "reason_names_are_unique", t_reason_names_are_unique },
+};
+
+int
+main(int argc, char *argv[])
+{
+	size_t i;
+	int ran = 0, rc = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
+			printf("%s\n", cases[i].name);
+			continue;
+		}
+		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
+			continue;
+		failed = 0;
+		cases[i].fn();
+		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
+		if (failed)
+			rc = 1;
+		ran++;
+	}
+	bc_clear(&bc);
+	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
+		fprintf(stderr, "no such case: %s\n", argv[1]);
+		return 2;
+	}
+	return rc;
+}
