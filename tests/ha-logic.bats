@@ -134,3 +134,7 @@ unit() {
 @test "hareg: every counter reason has its own name" {
 	unit test_hareg reason_names_are_unique
 }
+
+@test "counters: every BU outcome and BA status counts under a stable name" {
+	unit test_hareg counters_account_every_outcome
+}

@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "bcache.h"
 #include "config.h"
+#include "counters.h"
 #include "hareg.h"
 #include "mh.h"
 
@@ -599,6 +600,81 @@ t_reason_names_are_unique(void)
 	}
 }
 
+#define MAX_NAMES	256
+
+struct names {
+	char	 name[MAX_NAMES][64];
+	size_t	 n;
+	int	 dup;
+};
+
+static void
+collect(const char *name, uint64_t v, void *arg)
+{
+	struct names *ns = arg;
+	size_t i;
+
+	(void)v;
+	for (i = 0; i < ns->n; i++)
+		if (strcmp(ns->name[i], name) == 0)
+			ns->dup = 1;
+	if (ns->n < MAX_NAMES)
+		snprintf(ns->name[ns->n++], sizeof(ns->name[0]), "%s", name);
+}
+
+/* Count one BU the way the engine will. */
+static void
+count(struct ha_counters *c, struct hareg_result r)
+{
+	ha_ctr_rx(c, MH_TYPE_BU);
+	ha_ctr_bu(c, r.reason);
+	if (r.send_ba)
+		ha_ctr_tx(c, MH_TYPE_BA, r.status);
+}
+
+static uint64_t
+ctr(const struct ha_counters *c, const char *name)
+{
+	uint64_t v = UINT64_MAX;
+
+	CHECK(ha_ctr_get(c, name, &v) == 0);
+	return v;
+}
+
+static void
+t_counters_account_every_outcome(void)
+{
+	static struct names ns;
+	struct ha_counters c;
+	size_t n;
+
+	memset(&c, 0, sizeof(c));
+	memset(&ns, 0, sizeof(ns));
+	setup();
+	count(&c, reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 }));
+	count(&c, reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 }));
+	count(&c, reg((struct bu){ .seq = 2, .flags = A_H, .life = 10,
+	    .noesp = 1 }));
+	count(&c, reg((struct bu){ .seq = 2, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:99::1" }));
+	ha_ctr_rx_err(&c, MH_ERR_CKSUM);
+	ha_ctr_rx(&c, 200);
+	CHECK(ctr(&c, "rx.BU") == 4);
+	CHECK(ctr(&c, "bu.accepted.accepted") == 1);
+	CHECK(ctr(&c, "bu.refused.seq_out_of_window") == 1);
+	CHECK(ctr(&c, "bu.discarded.not_under_esp") == 1);
+	CHECK(ctr(&c, "bu.refused.not_home_subnet") == 1);
+	CHECK(ctr(&c, "tx.BA") == 3);
+	CHECK(ctr(&c, "tx.ba_status.0") == 1);
+	CHECK(ctr(&c, "tx.ba_status.135") == 1);
+	CHECK(ctr(&c, "tx.ba_status.132") == 1);
+	CHECK(ctr(&c, "rx_error.bad_checksum") == 1);
+	CHECK(ctr(&c, "rx.unknown_type") == 1);
+	CHECK(ha_ctr_get(&c, "no.such", &(uint64_t){ 0 }) == -1);
+	n = ha_ctr_foreach(&c, collect, &ns);
+	CHECK(n == ns.n && n < MAX_NAMES && !ns.dup);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -638,6 +714,7 @@ static const struct {
 	{ "ba_bytes_parse_back_with_checksum",
 	    t_ba_bytes_parse_back_with_checksum },
 	{ "reason_names_are_unique", t_reason_names_are_unique },
+	{ "counters_account_every_outcome", t_counters_account_every_outcome },
 };
 
 int

@@ -1,0 +1,56 @@
+/*
+ * Home agent message counters for `mip6ctl show stats`: every Mobility
+ * Header received (by type), rejected by the parser (by mh.h's reason),
+ * every BU outcome (accepted / pending / refused / discarded, by hareg
+ * reason), every
+ * message sent (by type, BAs also by status).  Plain 64-bit counters in one
+ * struct: no allocation, no I/O.  ha_ctr_foreach() gives each one a stable
+ * dotted name ("rx.BU", "rx_error.bad_checksum", "bu.refused.not_home_subnet",
+ * "tx.ba_status.135") and visits them all, zeros included, in a fixed
+ * order, so scripts can rely on the keys.
+ */
+#ifndef MIP6_HA_COUNTERS_H
+#define MIP6_HA_COUNTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hareg.h"
+#include "mh.h"
+
+#define HA_CTR_TYPES		(MH_TYPE_MAX + 1)
+/* BA status values we can send: 0 and 128..174. */
+#define HA_CTR_BA_STATUS_MAX	BA_STATUS_INVALID_COA
+
+enum ha_ctr_misc {
+	HA_CTR_RX_UNKNOWN_TYPE = 0,	/* MH type above MH_TYPE_MAX */
+	HA_CTR_TX_FAILED,		/* send error */
+	HA_CTR_BE_RATE_LIMITED,		/* Binding Errors not sent */
+	HA_CTR_EXPIRED,			/* bindings whose lifetime ran out */
+	HA_CTR_MISC_COUNT
+};
+
+struct ha_counters {
+	uint64_t	 rx[HA_CTR_TYPES];
+	uint64_t	 rx_err[MH_ERR_COUNT];
+	uint64_t	 bu[HAREG_R_COUNT];
+	uint64_t	 tx[HA_CTR_TYPES];
+	uint64_t	 tx_ba[HA_CTR_BA_STATUS_MAX + 1];
+	uint64_t	 misc[HA_CTR_MISC_COUNT];
+};
+
+typedef void	(*ha_ctr_cb)(const char *name, uint64_t value, void *arg);
+
+void	 ha_ctr_rx(struct ha_counters *, uint8_t mh_type);
+void	 ha_ctr_rx_err(struct ha_counters *, enum mh_err);
+void	 ha_ctr_bu(struct ha_counters *, enum hareg_reason);
+/* A message sent; for a BA pass its status (ignored otherwise). */
+void	 ha_ctr_tx(struct ha_counters *, uint8_t mh_type, uint8_t status);
+void	 ha_ctr_misc(struct ha_counters *, enum ha_ctr_misc);
+/* Visit every counter; returns how many. */
+size_t	 ha_ctr_foreach(const struct ha_counters *, ha_ctr_cb, void *);
+/* One counter by name, -1 when there is none. */
+int	 ha_ctr_get(const struct ha_counters *, const char *name,
+	    uint64_t *value);
+
+#endif
