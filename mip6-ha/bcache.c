@@ -4,6 +4,8 @@
  */
 #include <sys/types.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +13,9 @@
 #ifndef __unused
 #define __unused __attribute__((unused))
 #endif
+#include "addr.h"
 #include "bcache.h"
+#include "mip6_const.h"
 
 #define BC_HEAP_MIN	64	/* first heap allocation, in slots */
 
@@ -24,6 +28,7 @@ static void	 heap_fix(struct bcache *, uint32_t);
 static int	 heap_reserve(struct bcache *);
 static void	 heap_push(struct bcache *, struct bc_entry *);
 static void	 heap_del(struct bcache *, struct bc_entry *);
+static void	 flag_letters(uint16_t, char *, size_t);
 
 RB_GENERATE_STATIC(bc_tree, bc_entry, node, bc_cmp)
 
@@ -293,4 +298,63 @@ bc_state_str(enum bc_state s)
 		return "active";
 	}
 	return "unknown";
+}
+
+/* BU flags as letters in wire order, "-" for none. */
+static void
+flag_letters(uint16_t f, char *out, size_t size)
+{
+	static const struct {
+		uint16_t	 bit;
+		char		 c;
+	} fl[] = {
+		{ MH_BU_F_A, 'A' }, { MH_BU_F_H, 'H' }, { MH_BU_F_L, 'L' },
+		{ MH_BU_F_K, 'K' }, { MH_BU_F_M, 'M' }, { MH_BU_F_R, 'R' },
+		{ MH_BU_F_P, 'P' }, { MH_BU_F_F, 'F' }, { MH_BU_F_T, 'T' },
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]) && n + 1 < size; i++)
+		if (f & fl[i].bit)
+			out[n++] = fl[i].c;
+	if (n == 0 && size > 1)
+		out[n++] = '-';
+	out[n] = '\0';
+}
+
+size_t
+bc_format(char *buf, size_t size, int json, const struct bc_entry *e,
+    const char *ifname, int64_t now)
+{
+	char hoa[ADDR_STRLEN], coa[ADDR_STRLEN], fl[16];
+	int64_t age = now > e->created ? now - e->created : 0;
+	int n;
+
+	addr_ntop(&e->hoa, hoa, sizeof(hoa));
+	addr_ntop(&e->coa, coa, sizeof(coa));
+	flag_letters(e->flags, fl, sizeof(fl));
+	if (ifname == NULL)
+		ifname = "";
+	/* Addresses, flag letters and interface names need no escaping. */
+	if (json)
+		n = snprintf(buf, size, "\"hoa\":\"%s\",\"coa\":\"%s\","
+		    "\"state\":\"%s\",\"seq\":%u,\"flags\":\"%s\","
+		    "\"link\":\"%s\",\"lifetime\":%" PRIu32 ","
+		    "\"remaining\":%" PRIu32 ",\"age\":%" PRId64 ","
+		    "\"accepted\":%" PRIu32 ",\"refused\":%" PRIu32 ","
+		    "\"coa_changes\":%" PRIu32 ",\"brr_sent\":%" PRIu32,
+		    hoa, coa, bc_state_str(e->state), e->seq, fl, ifname,
+		    mip6_lifetime_to_sec(e->lifetime), bc_remaining(e, now),
+		    age, e->stats.bu_accepted, e->stats.bu_refused,
+		    e->stats.coa_changes, e->stats.brr_sent);
+	else
+		n = snprintf(buf, size, "hoa=%s coa=%s state=%s seq=%u "
+		    "flags=%s link=%s lifetime=%" PRIu32 " remaining=%" PRIu32
+		    " age=%" PRId64 " accepted=%" PRIu32 " refused=%" PRIu32
+		    " coa_changes=%" PRIu32 " brr_sent=%" PRIu32,
+		    hoa, coa, bc_state_str(e->state), e->seq, fl, ifname,
+		    mip6_lifetime_to_sec(e->lifetime), bc_remaining(e, now),
+		    age, e->stats.bu_accepted, e->stats.bu_refused,
+		    e->stats.coa_changes, e->stats.brr_sent);
+	return n < 0 ? 0 : (size_t)n;
 }

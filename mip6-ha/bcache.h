@@ -109,6 +109,16 @@ struct bc_entry	*bc_pop_due(struct bcache *, int64_t now, enum bc_event *ev);
 struct bc_entry	*bc_first(const struct bcache *);
 struct bc_entry	*bc_next(const struct bcache *, struct bc_entry *);
 
+/*
+ * One binding for `mip6ctl show bindings`: key=value pairs on one line, or
+ * (json) the members of a JSON object without braces.  ifname may be NULL.
+ * Like snprintf: returns the length needed, truncates to size.
+ */
+size_t		 bc_format(char *buf, size_t size, int json,
+		    const struct bc_entry *, const char *ifname, int64_t now);
+/* Room for any formatted entry. */
+#define BC_FORMAT_MAX	512
+
 /* Seconds left, 0 when past. */
 uint32_t	 bc_remaining(const struct bc_entry *, int64_t now);
 const char	*bc_state_str(enum bc_state);	/* "dad", "active" */

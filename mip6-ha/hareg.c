@@ -2,6 +2,7 @@
  * Home registration decisions: see hareg.h for the rules and their order.
  */
 #include <sys/types.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
@@ -46,6 +47,8 @@ static int	 is_reserved_hoa(const struct conf_ha_link *,
 		    const struct in6_addr *);
 static int	 link_index(const struct conf_ha *, const struct conf_ha_link *);
 static int	 link_of_addr(const struct conf_ha *, const struct in6_addr *);
+static int	 mn_cmp(const void *, const void *);
+static int	 mn_key_cmp(const void *, const void *);
 static int64_t	 brr_time(const struct conf_ha *, int64_t now, uint16_t units);
 
 const char *
@@ -139,6 +142,63 @@ link_of_addr(const struct conf_ha *c, const struct in6_addr *a)
 		if (addr_equal(&c->links[i].addr, a))
 			return (int)i;
 	return -1;
+}
+
+static int
+mn_cmp(const void *a, const void *b)
+{
+	const struct conf_mn *const *x = a, *const *y = b;
+
+	return memcmp(&(*x)->hoa, &(*y)->hoa, sizeof((*x)->hoa));
+}
+
+static int
+mn_key_cmp(const void *key, const void *elem)
+{
+	const struct conf_mn *const *m = elem;
+
+	return memcmp(key, &(*m)->hoa, sizeof((*m)->hoa));
+}
+
+int
+hareg_ctx_init(struct hareg_ctx *ctx, const struct conf_ha *c,
+    struct bcache *bc)
+{
+	size_t i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->conf = c;
+	ctx->bc = bc;
+	if (c->nmns == 0)
+		return 0;
+	ctx->mn_index = calloc(c->nmns, sizeof(*ctx->mn_index));
+	if (ctx->mn_index == NULL)
+		return -1;
+	for (i = 0; i < c->nmns; i++)
+		ctx->mn_index[i] = &c->mns[i];
+	qsort(ctx->mn_index, c->nmns, sizeof(*ctx->mn_index), mn_cmp);
+	ctx->nmn_index = c->nmns;
+	return 0;
+}
+
+void
+hareg_ctx_free(struct hareg_ctx *ctx)
+{
+	free(ctx->mn_index);
+	ctx->mn_index = NULL;
+	ctx->nmn_index = 0;
+}
+
+const struct conf_mn *
+hareg_mn_find(const struct hareg_ctx *ctx, const struct in6_addr *hoa)
+{
+	const struct conf_mn *const *m;
+
+	if (ctx->mn_index == NULL)
+		return conf_ha_mn_find(ctx->conf, hoa);
+	m = bsearch(hoa, ctx->mn_index, ctx->nmn_index,
+	    sizeof(*ctx->mn_index), mn_key_cmp);
+	return m == NULL ? NULL : *m;
 }
 
 uint32_t
@@ -245,7 +305,7 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 		return;
 	}
 	r->link = link_index(c, l);
-	if (c->nmns > 0 && conf_ha_mn_find(c, &r->hoa) == NULL) {
+	if (c->nmns > 0 && hareg_mn_find(ctx, &r->hoa) == NULL) {
 		refuse(r, HAREG_R_NOT_HA_FOR_MN, BA_STATUS_NOT_HA_FOR_MN);
 		return;
 	}

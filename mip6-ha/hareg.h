@@ -89,6 +89,10 @@ struct hareg_ctx {
 	struct bcache		*bc;
 	int			 km_mobility;	/* IKE K-bit support (0: manual SAs) */
 	int			 nemo;		/* RFC 3963 mobile routers served */
+	/* conf->mns sorted by home address (hareg_ctx_init), so a list of
+	 * 100k mobile nodes costs a binary search per BU, not a scan. */
+	const struct conf_mn	**mn_index;
+	size_t			 nmn_index;
 };
 
 /* One received Binding Update and where it came from. */
@@ -123,6 +127,13 @@ struct hareg_result {
 	int64_t			 brr_at;	/* BRR time for the binding, 0 none */
 };
 
+/* Fill ctx for conf and bc, index the mobile-node list.  0, or -1. */
+int		 hareg_ctx_init(struct hareg_ctx *, const struct conf_ha *,
+		    struct bcache *);
+void		 hareg_ctx_free(struct hareg_ctx *);
+/* The configured mobile node with home address hoa, or NULL. */
+const struct conf_mn *hareg_mn_find(const struct hareg_ctx *,
+		    const struct in6_addr *hoa);
 void		 hareg_decide(const struct hareg_ctx *, const struct hareg_in *,
 		    struct hareg_result *);
 /*

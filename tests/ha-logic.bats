@@ -138,3 +138,19 @@ unit() {
 @test "counters: every BU outcome and BA status counts under a stable name" {
 	unit test_hareg counters_account_every_outcome
 }
+
+@test "hareg: the sorted mobile-node index answers like the configured list" {
+	unit test_hareg mobile_node_index_matches_list
+}
+
+@test "bcache: a binding prints as key=value text and as JSON members" {
+	unit test_bcache formats_binding_for_show
+}
+
+@test "hareg: 100k mobile nodes register, refresh and deregister through the logic" {
+	run "$PLAIN/tests/test_hareg" bench 100000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"refused=0 left=0"* ]]
+	echo "# $output" >&3
+}

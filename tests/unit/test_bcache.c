@@ -210,6 +210,44 @@ t_refresh_request_fires_before_expiry(void)
 	bc_clear(&bc);
 }
 
+static void
+t_formats_binding_for_show(void)
+{
+	struct bcache bc;
+	struct bc_entry *e;
+	struct in6_addr a = hoa_n(0x100);
+	char buf[BC_FORMAT_MAX];
+	size_t n;
+
+	CHECK(bc_init(&bc, 10) == 0);
+	e = bc_insert(&bc, &a);
+	inet_pton(AF_INET6, "2001:db8:f1::10", &e->coa);
+	e->state = BC_ST_ACTIVE;
+	e->seq = 7;
+	e->flags = 0x8000 | 0x4000;	/* A H */
+	e->lifetime = 100;
+	e->created = 1000;
+	e->stats.bu_accepted = 3;
+	bc_set_times(&bc, e, 1400, 0);
+	n = bc_format(buf, sizeof(buf), 0, e, "home0", 1010);
+	CHECK(strcmp(buf, "hoa=2001:db8:1::100 coa=2001:db8:f1::10 "
+	    "state=active seq=7 flags=AH link=home0 lifetime=400 "
+	    "remaining=390 age=10 accepted=3 refused=0 coa_changes=0 "
+	    "brr_sent=0") == 0);
+	CHECK(n == strlen(buf));
+	bc_format(buf, sizeof(buf), 1, e, NULL, 1500);
+	CHECK(strcmp(buf, "\"hoa\":\"2001:db8:1::100\","
+	    "\"coa\":\"2001:db8:f1::10\",\"state\":\"active\","
+	    "\"seq\":7,\"flags\":\"AH\",\"link\":\"\","
+	    "\"lifetime\":400,\"remaining\":0,\"age\":500,"
+	    "\"accepted\":3,\"refused\":0,\"coa_changes\":0,"
+	    "\"brr_sent\":0") == 0);
+	/* Truncates like snprintf and says how much it needed. */
+	CHECK(bc_format(buf, 10, 0, e, "home0", 1010) == n);
+	CHECK(strlen(buf) == 9);
+	bc_clear(&bc);
+}
+
 static long
 rss_bytes(void)
 {
@@ -262,6 +300,7 @@ static const struct {
 	{ "expiry_order_100k", t_expiry_order_100k },
 	{ "refresh_request_fires_before_expiry",
 	    t_refresh_request_fires_before_expiry },
+	{ "formats_binding_for_show", t_formats_binding_for_show },
 };
 
 int

@@ -5,8 +5,10 @@
  */
 #include <sys/types.h>
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,6 +299,47 @@ t_status_133_not_home_agent_for_mn(void)
 	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
 	    .hoa = "2001:db8:1::200" });
 	CHECK(r.status == BA_STATUS_ACCEPTED);
+	conf.mns = NULL;
+	conf.nmns = 0;
+}
+
+/* The sorted index answers like the configuration's own list. */
+static void
+t_mobile_node_index_matches_list(void)
+{
+	struct conf_mn mns[500];
+	struct in6_addr a;
+	size_t i;
+
+	setup();
+	memset(mns, 0, sizeof(mns));
+	for (i = 0; i < 500; i++) {
+		a = A("2001:db8:1::");
+		/* Out of address order on purpose. */
+		a.s6_addr[14] = (uint8_t)((i * 7919) >> 8);
+		a.s6_addr[15] = (uint8_t)(i * 7919);
+		mns[i].hoa = a;
+	}
+	conf.mns = mns;
+	conf.nmns = 500;
+	CHECK(hareg_ctx_init(&ctx, &conf, &bc) == 0);
+	CHECK(ctx.mn_index != NULL && ctx.nmn_index == 500);
+	for (i = 0; i < 500; i++)
+		CHECK(hareg_mn_find(&ctx, &mns[i].hoa) == &mns[i]);
+	a = A("2001:db8:1::ffff:ffff");
+	CHECK(hareg_mn_find(&ctx, &a) == NULL);
+	CHECK(reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:1::ffff:ffff" }).status ==
+	    BA_STATUS_NOT_HA_FOR_MN);
+	a = mns[321].hoa;
+	{
+		char buf[ADDR_STRLEN];
+
+		CHECK(reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+		    .hoa = addr_ntop(&a, buf, sizeof(buf)) }).status ==
+		    BA_STATUS_ACCEPTED);
+	}
+	hareg_ctx_free(&ctx);
 	conf.mns = NULL;
 	conf.nmns = 0;
 }
@@ -694,6 +737,8 @@ static const struct {
 	{ "status_132_not_home_subnet", t_status_132_not_home_subnet },
 	{ "status_133_not_home_agent_for_mn",
 	    t_status_133_not_home_agent_for_mn },
+	{ "mobile_node_index_matches_list",
+	    t_mobile_node_index_matches_list },
 	{ "status_134_when_dad_fails", t_status_134_when_dad_fails },
 	{ "dad_before_first_acceptance_only",
 	    t_dad_before_first_acceptance_only },
@@ -717,11 +762,75 @@ static const struct {
 	{ "counters_account_every_outcome", t_counters_account_every_outcome },
 };
 
+static double
+secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* n bindings registered, refreshed, deregistered: decide + commit only. */
+static int
+bench(uint32_t n)
+{
+	struct mh_msg m;
+	struct hareg_in in;
+	struct hareg_result r;
+	struct in6_addr hao = A(HOA);
+	double t[4];
+	uint32_t i, bad = 0;
+	int pass;
+	static const uint16_t life[3] = { 100, 100, 0 };
+
+	setup();
+	bc_clear(&bc);
+	bc_init(&bc, n);
+	conf.max_bindings = n;
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BU;
+	memset(&in, 0, sizeof(in));
+	in.bu = &m;
+	in.src = A(COA);
+	in.dst = A(HA1);
+	in.hao = &hao;
+	in.esp = 1;
+	in.prefix_valid = HAREG_LIFETIME_UNKNOWN;
+	in.now = NOW;
+	t[0] = secs();
+	for (pass = 0; pass < 3; pass++) {
+		m.u.bu.seq = (uint16_t)(pass + 1);
+		m.u.bu.flags = A_H;
+		m.u.bu.lifetime = life[pass];
+		for (i = 0; i < n; i++) {
+			hao.s6_addr[12] = (uint8_t)(i >> 24);
+			hao.s6_addr[13] = (uint8_t)(i >> 16);
+			hao.s6_addr[14] = (uint8_t)(i >> 8);
+			hao.s6_addr[15] = (uint8_t)i;
+			hao.s6_addr[11] = 1;	/* clear of the anycast range */
+			hareg_decide(&ctx, &in, &r);
+			if (r.status != BA_STATUS_ACCEPTED)
+				bad++;
+			hareg_commit(&ctx, &in, &r);
+		}
+		t[pass + 1] = secs();
+	}
+	printf("bindings=%" PRIu32 " register_per_s=%.0f refresh_per_s=%.0f "
+	    "deregister_per_s=%.0f refused=%" PRIu32 " left=%" PRIu32 "\n",
+	    n, n / (t[1] - t[0]), n / (t[2] - t[1]), n / (t[3] - t[2]), bad,
+	    bc.count);
+	return bad != 0 || bc.count != 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	size_t i;
 	int ran = 0, rc = 0;
+
+	if (argc > 2 && strcmp(argv[1], "bench") == 0)
+		return bench((uint32_t)strtoul(argv[2], NULL, 10));
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
