@@ -62,7 +62,7 @@ struct bc_entry {
 	uint16_t	 lifetime;	/* granted, 4-s units */
 	uint16_t	 flags;		/* BU flags (MH_BU_F_*) of the last BU */
 	uint8_t		 state;		/* enum bc_state */
-	uint8_t		 link;		/* index into conf_ha.links */
+	uint16_t	 link;		/* index into conf_ha.links */
 };
 
 RB_HEAD(bc_tree, bc_entry);

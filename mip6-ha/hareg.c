@@ -294,13 +294,14 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 	}
 
 	/* 3. Home agent policy (RFC 6275 10.3.1, 10.3.2). */
-	if (!c->enabled) {
+	/* Disabled, or sent to an address of ours that serves no home link. */
+	dl = link_of_addr(c, &in->dst);
+	if (!c->enabled || dl == -1) {
 		refuse(r, HAREG_R_NOT_SUPPORTED, BA_STATUS_HOME_REG_NOT_SUPP);
 		return;
 	}
 	l = conf_ha_link_for(c, &r->hoa);
-	dl = link_of_addr(c, &in->dst);
-	if (l == NULL || (dl != -1 && dl != link_index(c, l))) {
+	if (l == NULL || dl != link_index(c, l)) {
 		refuse(r, HAREG_R_NOT_HOME_SUBNET, BA_STATUS_NOT_HOME_SUBNET);
 		return;
 	}
@@ -407,7 +408,7 @@ hareg_commit(const struct hareg_ctx *ctx, const struct hareg_in *in,
 	e->seq = r->seq;
 	e->lifetime = r->lifetime;
 	e->flags = r->bu_flags;
-	e->link = (uint8_t)r->link;
+	e->link = (uint16_t)r->link;
 	e->updated = in->now;
 	if (e->state == BC_ST_ACTIVE)
 		e->stats.bu_accepted++;

@@ -24,7 +24,8 @@
  *     sequence number not newer -> 135 with the last accepted one.  An entry
  *     still in DAD has no accepted number: a retransmission of the pending
  *     BU is absorbed (the BA follows DAD), a newer one replaces it.
- *  3. role disabled -> 131; home address in no served prefix, or the BU
+ *  3. role disabled, or the BU sent to an address that is no link's home
+ *     agent address -> 131; home address in no served prefix, or the BU
  *     sent to the home agent address of another link -> 132; a mobile-node
  *     list exists and lacks it -> 133; deregistration without a binding ->
  *     133 (10.3.2); R=1 without NEMO -> 140; the home address is the home

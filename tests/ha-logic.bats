@@ -71,7 +71,7 @@ unit() {
 	unit test_hareg status_130_when_cache_full
 }
 
-@test "hareg: 131 when the home agent role is disabled" {
+@test "hareg: 131 when the role is disabled or the BU went to no home agent address" {
 	unit test_hareg status_131_when_home_agent_disabled
 }
 

@@ -257,6 +257,12 @@ t_status_131_when_home_agent_disabled(void)
 	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 });
 	CHECK(r.send_ba && r.status == BA_STATUS_HOME_REG_NOT_SUPP);
 	CHECK(bc.count == 0);
+	/* Enabled, but the BU went to an address that serves no link. */
+	conf.enabled = 1;
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .dst = "2001:db8:1::2" });
+	CHECK(r.send_ba && r.status == BA_STATUS_HOME_REG_NOT_SUPP);
+	CHECK(bc.count == 0);
 }
 
 static void
