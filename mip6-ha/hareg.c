@@ -19,6 +19,8 @@ static const uint8_t anycast_iid_min[8] = {
 	0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x80
 };
 
+#define MS_PER_S	1000
+
 static const char *const reason_names[HAREG_R_COUNT] = {
 	[HAREG_R_ACCEPTED] = "accepted",
 	[HAREG_R_REFRESHED] = "refreshed",
@@ -480,4 +482,66 @@ hareg_build_ba(const struct hareg_result *r, uint8_t *buf, size_t size,
 	/* With or without a type 2 routing header the final destination,
 	 * and so the pseudo-header's, is the home address. */
 	return mh_build(&m, NULL, 0, &r->ha, &r->hoa, buf, size, outlen);
+}
+
+enum mh_err
+hareg_build_brr(const struct in6_addr *ha, const struct in6_addr *hoa,
+    uint8_t *buf, size_t size, size_t *outlen)
+{
+	struct mh_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BRR;
+	m.proto = MIP6_PROTO_NONE;
+	return mh_build(&m, NULL, 0, ha, hoa, buf, size, outlen);
+}
+
+enum mh_err
+hareg_build_be(const struct in6_addr *src, const struct in6_addr *dst,
+    uint8_t status, const struct in6_addr *hoa, uint8_t *buf, size_t size,
+    size_t *outlen)
+{
+	struct mh_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BE;
+	m.proto = MIP6_PROTO_NONE;
+	m.u.be.status = status;
+	m.u.be.hoa = *hoa;
+	return mh_build(&m, NULL, 0, src, dst, buf, size, outlen);
+}
+
+void
+hareg_rate_init(struct hareg_rate *rl, uint32_t per_s, int64_t now_ms)
+{
+	rl->per_s = per_s;
+	rl->tokens = per_s;
+	rl->last_ms = now_ms;
+}
+
+int
+hareg_rate_allow(struct hareg_rate *rl, int64_t now_ms)
+{
+	int64_t elapsed = now_ms - rl->last_ms, add;
+
+	if (rl->per_s == 0)
+		return 1;
+	if (elapsed > 0) {
+		/* Refill whole tokens only; keep the remainder of time. */
+		add = elapsed * rl->per_s / MS_PER_S;
+		if (add > 0) {
+			if (add >= rl->per_s - rl->tokens) {
+				rl->tokens = rl->per_s;
+				rl->last_ms = now_ms;
+			} else {
+				rl->tokens += (uint32_t)add;
+				rl->last_ms += add * MS_PER_S / rl->per_s;
+			}
+		}
+	} else if (elapsed < 0)
+		rl->last_ms = now_ms;	/* clock went back: restart */
+	if (rl->tokens == 0)
+		return 0;
+	rl->tokens--;
+	return 1;
 }

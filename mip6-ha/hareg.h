@@ -162,6 +162,32 @@ uint32_t	 hareg_grant(const struct conf_ha *, uint32_t asked_s,
  */
 enum mh_err	 hareg_build_ba(const struct hareg_result *, uint8_t *buf,
 		    size_t size, size_t *outlen);
+/* Binding Refresh Request to a binding: pseudo-header source ha,
+ * destination the home address (it travels with a type 2 routing header). */
+enum mh_err	 hareg_build_brr(const struct in6_addr *ha,
+		    const struct in6_addr *hoa, uint8_t *buf, size_t size,
+		    size_t *outlen);
+/*
+ * Binding Error (RFC 6275 9.3.3) with status and home address, from src to
+ * dst, the source of the offending packet (its care-of address when it
+ * carried a Home Address option; no routing header then).
+ */
+enum mh_err	 hareg_build_be(const struct in6_addr *src,
+		    const struct in6_addr *dst, uint8_t status,
+		    const struct in6_addr *hoa, uint8_t *buf, size_t size,
+		    size_t *outlen);
+
+/* Token bucket for Binding Errors (be-rate per second, bursts of as many). */
+struct hareg_rate {
+	uint32_t		 per_s;		/* 0: unlimited */
+	uint32_t		 tokens;
+	int64_t			 last_ms;
+};
+void		 hareg_rate_init(struct hareg_rate *, uint32_t per_s,
+		    int64_t now_ms);
+/* 1 when one more message may go now (and counts it), 0 when over. */
+int		 hareg_rate_allow(struct hareg_rate *, int64_t now_ms);
+
 const char	*hareg_reason_str(enum hareg_reason);
 const char	*hareg_op_str(enum hareg_op);
 /* 1 when the reason is a silent discard. */

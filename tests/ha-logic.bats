@@ -154,3 +154,11 @@ unit() {
 	[[ "$output" == *"refused=0 left=0"* ]]
 	echo "# $output" >&3
 }
+
+@test "hareg: Binding Refresh Request and Binding Error bytes parse back" {
+	unit test_hareg brr_and_be_bytes_parse_back
+}
+
+@test "hareg: Binding Errors are rate limited to be-rate per second" {
+	unit test_hareg binding_errors_rate_limited
+}

@@ -637,6 +637,53 @@ t_ba_bytes_parse_back_with_checksum(void)
 }
 
 static void
+t_brr_and_be_bytes_parse_back(void)
+{
+	uint8_t buf[MH_MAX_LEN];
+	size_t len = 0;
+	struct mh_msg m;
+	struct in6_addr ha = A(HA1), hoa = A(HOA), coa = A(COA);
+
+	CHECK(hareg_build_brr(&ha, &hoa, buf, sizeof(buf), &len) == MH_OK);
+	CHECK(len == 8);
+	CHECK(mh_parse(buf, len, &ha, &hoa, &m) == MH_OK);
+	CHECK(m.type == MH_TYPE_BRR);
+	CHECK(hareg_build_be(&ha, &coa, BE_STATUS_UNKNOWN_HAO, &hoa, buf,
+	    sizeof(buf), &len) == MH_OK);
+	CHECK(mh_parse(buf, len, &ha, &coa, &m) == MH_OK);
+	CHECK(m.type == MH_TYPE_BE && m.u.be.status == BE_STATUS_UNKNOWN_HAO);
+	CHECK(addr_equal(&m.u.be.hoa, &hoa));
+}
+
+static void
+t_binding_errors_rate_limited(void)
+{
+	struct hareg_rate rl;
+	int i, n;
+
+	hareg_rate_init(&rl, 10, 0);
+	/* A burst of the rate, then nothing within the same second. */
+	for (i = n = 0; i < 100; i++)
+		n += hareg_rate_allow(&rl, 5);
+	CHECK(n == 10);
+	/* 100 ms gives one more. */
+	CHECK(hareg_rate_allow(&rl, 105) == 1);
+	CHECK(hareg_rate_allow(&rl, 105) == 0);
+	/* A steady second at 1 ms steps gives the rate, not more. */
+	for (i = 1, n = 0; i <= 1000; i++)
+		n += hareg_rate_allow(&rl, 105 + i);
+	CHECK(n == 10);
+	/* A long pause refills only to the burst. */
+	for (i = n = 0; i < 100; i++)
+		n += hareg_rate_allow(&rl, 100000);
+	CHECK(n == 10);
+	hareg_rate_init(&rl, 0, 0);
+	for (i = n = 0; i < 100; i++)
+		n += hareg_rate_allow(&rl, 0);
+	CHECK(n == 100);
+}
+
+static void
 t_reason_names_are_unique(void)
 {
 	int i, j;
@@ -764,6 +811,8 @@ static const struct {
 	    t_refresh_request_scheduled_before_expiry },
 	{ "ba_bytes_parse_back_with_checksum",
 	    t_ba_bytes_parse_back_with_checksum },
+	{ "brr_and_be_bytes_parse_back", t_brr_and_be_bytes_parse_back },
+	{ "binding_errors_rate_limited", t_binding_errors_rate_limited },
 	{ "reason_names_are_unique", t_reason_names_are_unique },
 	{ "counters_account_every_outcome", t_counters_account_every_outcome },
 };
