@@ -8,6 +8,7 @@
  */
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +97,7 @@ kr_nl_close(struct kr_nl *nl)
 		kr_nl_answer(nl, r->seq, ECANCELED);
 	while ((r = TAILQ_FIRST(&nl->waiting)) != NULL) {
 		TAILQ_REMOVE(&nl->waiting, r, entry);
+		nl->nwaiting--;
 		if (r->cb != NULL)
 			r->cb(r->arg, ECANCELED);
 		nlmsg_free(r->msg);
@@ -127,44 +129,86 @@ kr_nl_send(struct kr_nl *nl, struct nl_msg *msg, kr_cb cb, void *arg)
 	r->cb = cb;
 	r->arg = arg;
 	TAILQ_INSERT_TAIL(&nl->waiting, r, entry);
-	kr_nl_pump(nl);
+	/* Sent at the next kr_flush (or wait, or dispatch): in batches. */
+	if (++nl->nwaiting >= KR_NL_INFLIGHT)
+		kr_nl_pump(nl);
 }
 
-/* Move waiting requests into flight while there is room. */
+/*
+ * Move waiting requests into flight while there is room, several in one
+ * datagram: the kernel handles each message of it in turn and acks each.
+ */
 static void
 kr_nl_pump(struct kr_nl *nl)
 {
-	struct kr_nlreq		*r;
+	struct kr_nlreq		*r, *batch[KR_NL_INFLIGHT];
+	struct iovec		 iov[KR_NL_INFLIGHT];
 	struct nlmsghdr		*nlh;
 	struct sockaddr_nl	 sa;
+	struct msghdr		 mh;
+	size_t			 n, i;
+	int			 err;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
-	while (nl->ninflight < KR_NL_INFLIGHT &&
-	    (r = TAILQ_FIRST(&nl->waiting)) != NULL) {
-		nlh = nlmsg_hdr(r->msg);
-		r->seq = ++nl->seq;
-		nlh->nlmsg_seq = r->seq;
-		nlh->nlmsg_pid = nl->portid;
-		nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-		if (sendto(nl->fd, nlh, nlh->nlmsg_len, 0,
-		    (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+	for (;;) {
+		n = 0;
+		TAILQ_FOREACH(r, &nl->waiting, entry) {
+			if (nl->ninflight + n >= KR_NL_INFLIGHT)
+				break;
+			nlh = nlmsg_hdr(r->msg);
+			r->seq = nl->seq + (uint32_t)n + 1;
+			nlh->nlmsg_seq = r->seq;
+			nlh->nlmsg_pid = nl->portid;
+			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+			iov[n].iov_base = nlh;
+			iov[n].iov_len = nlh->nlmsg_len;
+			batch[n++] = r;
+		}
+		if (n == 0)
+			return;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &sa;
+		mh.msg_namelen = sizeof(sa);
+		mh.msg_iov = iov;
+		mh.msg_iovlen = n;
+		if (sendmsg(nl->fd, &mh, 0) == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				return;
-			TAILQ_REMOVE(&nl->waiting, r, entry);
-			log_warn("%s: sendto", __func__);
-			nl->nerrors++;
-			if (r->cb != NULL)
-				r->cb(r->arg, errno);
-			nlmsg_free(r->msg);
-			free(r);
+			/* The whole datagram was refused: fail its requests. */
+			err = errno;
+			log_warn("%s: sendmsg", __func__);
+			for (i = 0; i < n; i++) {
+				r = batch[i];
+				TAILQ_REMOVE(&nl->waiting, r, entry);
+				nl->nwaiting--;
+				nl->nerrors++;
+				if (r->cb != NULL)
+					r->cb(r->arg, err);
+				nlmsg_free(r->msg);
+				free(r);
+			}
 			continue;
 		}
-		nl->nsent++;
-		TAILQ_REMOVE(&nl->waiting, r, entry);
-		TAILQ_INSERT_TAIL(&nl->inflight, r, entry);
-		nl->ninflight++;
+		nl->seq += (uint32_t)n;
+		for (i = 0; i < n; i++) {
+			r = batch[i];
+			TAILQ_REMOVE(&nl->waiting, r, entry);
+			nl->nwaiting--;
+			TAILQ_INSERT_TAIL(&nl->inflight, r, entry);
+		}
+		nl->ninflight += n;
+		nl->nsent += n;
 	}
+}
+
+void
+kr_flush(void)
+{
+	if (kr_route.fd != -1)
+		kr_nl_pump(&kr_route);
+	if (kr_xfrm.fd != -1)
+		kr_nl_pump(&kr_xfrm);
 }
 
 static void
@@ -232,6 +276,7 @@ kr_nl_wait(struct kr_nl *nl)
 {
 	struct pollfd	 pfd;
 
+	kr_nl_pump(nl);
 	while (!TAILQ_EMPTY(&nl->inflight) || !TAILQ_EMPTY(&nl->waiting)) {
 		pfd.fd = nl->fd;
 		pfd.events = POLLIN;
@@ -356,6 +401,7 @@ kr_wait(void)
 {
 	struct pollfd	 pfd[2];
 
+	kr_flush();
 	for (;;) {
 		int	 busy_r = kr_route.fd != -1 &&
 		    (kr_route.ninflight || !TAILQ_EMPTY(&kr_route.waiting));

@@ -48,6 +48,7 @@ struct kr_nl {
 	struct kr_nlreq_q	 waiting;	/* not sent yet */
 	struct kr_nlreq_q	 inflight;
 	size_t			 ninflight;
+	size_t			 nwaiting;
 	uint64_t		 nsent;
 	uint64_t		 nerrors;
 };
@@ -59,6 +60,8 @@ void	 kr_nl_close(struct kr_nl *);
  * the kernel acknowledged it; error is a positive errno or 0.
  */
 void	 kr_nl_send(struct kr_nl *, struct nl_msg *, kr_cb, void *arg);
+/* Send what is queued on both sockets (the event loop, once a turn). */
+void	 kr_flush(void);
 /* Read and dispatch what arrived.  -1 on a socket error. */
 int	 kr_nl_dispatch(struct kr_nl *);
 /* Run until nothing is queued or in flight (start, stop, tools). */

@@ -151,6 +151,7 @@ priv_kernel_dispatch(struct priv_child *c, struct imsg *imsg)
 	if (kr_req_dispatch(c->role, t, imsg->hdr.peerid, imsg->data,
 	    imsg->datalen) == -1)
 		priv_child_fatal(c, "malformed kernel request");
+	kr_flush();
 	return 1;
 }
 

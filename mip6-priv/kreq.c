@@ -49,6 +49,7 @@ static uint32_t			 kr_subs[ROLE_MAX];
 static size_t			 kr_nro[ROLE_MAX];
 
 static void	 kr_batch_cb(void *, int);
+static unsigned int kr_ifindex(const char *);
 static void	 kr_batch_done(struct kr_batch *);
 static void	 kr_mn_step(struct kr_batch *);
 
@@ -70,6 +71,39 @@ uint32_t
 kr_subscriptions(uint32_t role)
 {
 	return role < ROLE_MAX ? kr_subs[role] : 0;
+}
+
+/*
+ * Interface indexes of our tunnel and the home links, cached: a lookup
+ * costs three system calls and every binding needs two.  A request that
+ * fails with ENODEV empties the cache (a link was recreated).
+ */
+#define KR_IFCACHE	8
+static struct {
+	char		 name[IF_NAMESIZE];
+	unsigned int	 index;
+} kr_ifcache[KR_IFCACHE];
+
+static unsigned int
+kr_ifindex(const char *name)
+{
+	size_t		 i;
+	unsigned int	 idx;
+
+	for (i = 0; i < KR_IFCACHE && kr_ifcache[i].index != 0; i++)
+		if (strcmp(kr_ifcache[i].name, name) == 0)
+			return kr_ifcache[i].index;
+	if ((idx = if_nametoindex(name)) != 0 && i < KR_IFCACHE) {
+		strlcpy(kr_ifcache[i].name, name, sizeof(kr_ifcache[i].name));
+		kr_ifcache[i].index = idx;
+	}
+	return idx;
+}
+
+static void
+kr_ifindex_flush(void)
+{
+	memset(kr_ifcache, 0, sizeof(kr_ifcache));
 }
 
 static struct kr_batch *
@@ -94,6 +128,8 @@ kr_batch_cb(void *arg, int error)
 
 	if (error != 0 && b->error == 0)
 		b->error = error;
+	if (error == ENODEV)
+		kr_ifindex_flush();
 	if (--b->pending == 0)
 		kr_batch_done(b);
 }
@@ -128,7 +164,7 @@ static void
 kr_bind_record(struct kr_batch *b, int add)
 {
 	struct kr_key	 k;
-	unsigned int	 home = if_nametoindex(b->u.bind.ifname);
+	unsigned int	 home = kr_ifindex(b->u.bind.ifname);
 
 	kr_key_bind(&k, KO_ROUTE, &b->u.bind.hoa, 0);
 	add ? kr_tab_add(&k, &b->u.bind.coa, b->role) : kr_tab_del(&k);
@@ -146,8 +182,8 @@ kr_batch_done(struct kr_batch *b)
 
 	switch (b->type) {
 	case IMSG_KR_BIND_ADD:
-		tnl = if_nametoindex(KR_HA_TNL);
-		home = if_nametoindex(bd->ifname);
+		tnl = kr_ifindex(KR_HA_TNL);
+		home = kr_ifindex(bd->ifname);
 		if (b->error == 0) {
 			/* The old pair is retired once the new route is in. */
 			if (b->moved)
@@ -172,7 +208,7 @@ kr_batch_done(struct kr_batch *b)
 		struct kr_key	 k;
 
 		kr_key_bind(&k, KO_PROXY, &b->u.proxy.addr,
-		    if_nametoindex(b->u.proxy.ifname));
+		    kr_ifindex(b->u.proxy.ifname));
 		if (b->type == IMSG_KR_PROXY_ADD && b->error == 0)
 			kr_tab_add(&k, NULL, b->role);
 		else if (b->type == IMSG_KR_PROXY_DEL)
@@ -227,8 +263,8 @@ kr_do_bind(struct kr_batch *b)
 	unsigned int		 tnl, home;
 	size_t			 i;
 
-	tnl = if_nametoindex(KR_HA_TNL);
-	home = if_nametoindex(bd->ifname);
+	tnl = kr_ifindex(KR_HA_TNL);
+	home = kr_ifindex(bd->ifname);
 	for (i = 0; i < kr_conf->ha.nlinks; i++)
 		if (strcmp(kr_conf->ha.links[i].ifname, bd->ifname) == 0)
 			l = &kr_conf->ha.links[i];
@@ -401,7 +437,7 @@ kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 	case IMSG_KR_PROXY_DEL:
 		b->pending++;
 		kr_proxy(type == IMSG_KR_PROXY_ADD, &b->u.proxy.addr,
-		    if_nametoindex(b->u.proxy.ifname), kr_batch_cb, b);
+		    kr_ifindex(b->u.proxy.ifname), kr_batch_cb, b);
 		break;
 	case IMSG_KR_RO_ADD:
 	case IMSG_KR_RO_DEL:
@@ -441,6 +477,7 @@ kr_role_start(uint32_t role)
 		return errno;
 	switch (role) {
 	case ROLE_HA:
+		kr_ifindex_flush();
 		esp = c->ha.ipsec == IPSEC_REQUIRED;
 		if (if_nametoindex(KR_HA_TNL) == 0)
 			kr_link_tnl_external(1, KR_HA_TNL, kr_start_cb, &err);
