@@ -378,7 +378,7 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 
 struct bc_entry *
 hareg_commit(const struct hareg_ctx *ctx, const struct hareg_in *in,
-    const struct hareg_result *r)
+    struct hareg_result *r)
 {
 	struct bc_entry *e;
 	int64_t expires;
@@ -394,8 +394,11 @@ hareg_commit(const struct hareg_ctx *ctx, const struct hareg_in *in,
 			bc_remove(ctx->bc, e);
 		return NULL;
 	case HAREG_OP_ADD:
-		if ((e = bc_insert(ctx->bc, &r->hoa)) == NULL)
+		if ((e = bc_insert(ctx->bc, &r->hoa)) == NULL) {
+			refuse(r, HAREG_R_NO_RESOURCES,
+			    BA_STATUS_NO_RESOURCES);
 			return NULL;
+		}
 		e->created = in->now;
 		e->state = r->need_dad ? BC_ST_DAD : BC_ST_ACTIVE;
 		break;
@@ -442,8 +445,8 @@ hareg_dad_done(const struct hareg_ctx *ctx, const struct in6_addr *hoa,
 	if (e->link < c->nlinks)
 		r->ha = c->links[e->link].addr;
 	if (!ok) {
+		/* Nothing was installed for it: no kernel work. */
 		refuse(r, HAREG_R_DAD_FAILED, BA_STATUS_DAD_FAILED);
-		r->op = HAREG_OP_REMOVE;
 		bc_remove(ctx->bc, e);
 		return 0;
 	}

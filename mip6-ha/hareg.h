@@ -139,15 +139,25 @@ void		 hareg_decide(const struct hareg_ctx *, const struct hareg_in *,
 		    struct hareg_result *);
 /*
  * Apply r->op to the cache (and the per-binding statistics).  Returns the
- * entry added or updated, NULL for a removal or no-op.  For HAREG_OP_ADD
- * with need_dad the entry stays BC_ST_DAD until hareg_dad_done().
+ * entry added or updated, NULL for a removal or no-op.  When the entry
+ * cannot be allocated r becomes a refusal with 130.
+ *
+ * What the engine does with the kernel (through mip6-priv) per result:
+ *  ADD, need_dad      start DAD for hoa (and its link-local with dad_ll);
+ *                     nothing else until hareg_dad_done()
+ *  ADD                install proxy ND, tunnel route, reverse-tunnel check
+ *  UPDATE             coa_changed: move the tunnel route to the new coa;
+ *                     an entry still in DAD (bc state) has no kernel state
+ *  REMOVE             take the kernel state down (read it before commit)
+ * then sends the BA when send_ba.
  */
 struct bc_entry	*hareg_commit(const struct hareg_ctx *, const struct hareg_in *,
-		    const struct hareg_result *);
+		    struct hareg_result *);
 /*
- * DAD finished for hoa: fills r with the BA to send (0 and an active
- * binding, or 134 and the entry removed).  Returns 0, or -1 when no entry
- * waits for DAD (late answer: nothing to do).
+ * DAD finished for hoa: fills r with what to do: on success op ADD
+ * (install the kernel state now) and BA 0 when A was set; on failure op
+ * NONE, BA 134, and the pending entry is gone.  Returns 0, or -1 when no
+ * entry waits for DAD (late answer: nothing to do).
  */
 int		 hareg_dad_done(const struct hareg_ctx *, const struct in6_addr *hoa,
 		    int ok, int64_t now, struct hareg_result *);

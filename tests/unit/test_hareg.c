@@ -369,7 +369,7 @@ t_status_134_when_dad_fails(void)
 		/* Refused: answered although A was clear. */
 		CHECK(r.send_ba && r.status == BA_STATUS_DAD_FAILED);
 		CHECK(r.seq == 5 && r.lifetime == 0);
-		CHECK(r.op == HAREG_OP_REMOVE && find(HOA) == NULL);
+		CHECK(r.op == HAREG_OP_NONE && find(HOA) == NULL);
 		CHECK(hareg_dad_done(&ctx, &h, 1, NOW + 1, &r) == -1);
 	}
 }
@@ -396,6 +396,7 @@ t_dad_before_first_acceptance_only(void)
 	CHECK(!r.send_ba && r.op == HAREG_OP_UPDATE && !r.need_dad);
 	CHECK(hareg_dad_done(&ctx, &h, 1, NOW + 2, &r) == 0);
 	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED && r.seq == 6);
+	CHECK(r.op == HAREG_OP_ADD);
 	CHECK(r.lifetime == 12 && eq(&r.ba_dst, COA2) && eq(&r.ha, HA1));
 	e = find(HOA);
 	CHECK(e != NULL && e->state == BC_ST_ACTIVE);
