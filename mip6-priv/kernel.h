@@ -120,6 +120,8 @@ int	 kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 /* Set up what a role needs before its first request; 0 or errno. */
 int	 kr_role_start(uint32_t role);
 uint32_t kr_subscriptions(uint32_t role);
+/* A role died: remove the kernel state it asked for. */
+void	 kr_role_forget(uint32_t role);
 /* Probe for the configured roles (probe.h); -1 with the one line in err. */
 int	 kr_probe_conf(const struct mip6_conf *, char *err, size_t errlen);
 

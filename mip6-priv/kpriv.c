@@ -156,6 +156,13 @@ priv_kernel_dispatch(struct priv_child *c, struct imsg *imsg)
 }
 
 void
+priv_kernel_child_exited(struct priv_child *c)
+{
+	if (kp_enabled)
+		kr_role_forget(c->role);
+}
+
+void
 priv_kernel_stop(void)
 {
 	int	 i;

@@ -25,6 +25,8 @@ int	 priv_kernel_start(const struct mip6_conf *, unsigned int roles,
 int	 priv_kernel_events(struct event_base *);
 /* 1 when imsg was a kernel request (handled, or the child was killed). */
 int	 priv_kernel_dispatch(struct priv_child *, struct imsg *);
+/* A child died: remove the kernel state it asked for (never half a binding). */
+void	 priv_kernel_child_exited(struct priv_child *);
 /* Remove everything we installed (or keep it: kernel-state-on-start adopt). */
 void	 priv_kernel_stop(void);
 

@@ -550,3 +550,59 @@ kr_probe_conf(const struct mip6_conf *c, char *err, size_t errlen)
 		mask |= PROBE_SIG;
 	return kr_probe(mask, err, errlen);
 }
+
+/*
+ * A role died: remove what it asked for (its bindings, route-optimization
+ * states, the mobile node's tunnel).  What the parent set up for the role
+ * at start (the home agent's tunnel and check) stays for its restart.
+ */
+static void
+kr_forget1(const struct kr_obj *o, void *arg)
+{
+	uint32_t		 role = *(uint32_t *)arg;
+	const struct kr_key	*k = &o->key;
+	struct kr_key		 dk = *k;
+
+	if (o->role != role)
+		return;
+	switch (k->type) {
+	case KO_ROUTE:
+		if (!IN6_IS_ADDR_UNSPECIFIED(&o->coa))
+			kr_route_encap(0, &k->a, (uint8_t)k->plen, NULL, NULL, 0,
+			    kr_ignore_cb, NULL);
+		break;
+	case KO_PROXY:
+		kr_proxy(0, &k->a, k->ifindex, kr_ignore_cb, NULL);
+		break;
+	case KO_RTCHECK:
+		(void)rtcheck_del(&o->coa, &k->a);
+		break;
+	case KO_XSTATE:
+		if (k->proto == KR_RO_MN || k->proto == KR_RO_CN) {
+			(void)xfrm_ro(0, k->proto == KR_RO_MN, &k->a, &o->coa,
+			    &k->b, kr_ignore_cb, NULL);
+			if (role < ROLE_MAX && kr_nro[role] > 0)
+				kr_nro[role]--;
+		}
+		break;
+	case KO_RULE:
+		kr_rule_src(0, &k->a, (uint8_t)k->plen, k->ifindex, k->proto,
+		    kr_ignore_cb, NULL);
+		break;
+	case KO_LINK:
+		kr_link_tnl_p2p(0, k->name, NULL, NULL, 0, kr_ignore_cb, NULL);
+		break;
+	default:
+		break;
+	}
+	kr_tab_del(&dk);
+}
+
+void
+kr_role_forget(uint32_t role)
+{
+	kr_tab_foreach(kr_forget1, &role);
+	if (role < ROLE_MAX)
+		kr_subs[role] = 0;
+	kr_flush();
+}

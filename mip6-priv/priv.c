@@ -619,6 +619,7 @@ priv_child_exited(struct priv_child *c, int status)
 	c->pid = 0;
 	c->ready = 0;
 	priv_close_channel(c);
+	priv_kernel_child_exited(c);
 	if (WIFSIGNALED(status))
 		snprintf(how, sizeof(how), "killed by signal %d",
 		    WTERMSIG(status));

@@ -78,6 +78,21 @@ kt() {
 	[ "${lines[3]}" = "reply 0" ]
 }
 
+@test "when a role dies the kernel state it asked for is removed" {
+	run kt <<-EOF
+	ha-link eth0 2001:db8:1::1 2001:db8:1::/64
+	req ha proxy-add 2001:db8:1::10 eth0
+	forget sig
+	sh ip -6 neigh show proxy | wc -l
+	forget ha
+	sh ip -6 neigh show proxy | wc -l
+	show
+	EOF
+	[ "${lines[3]}" = "1" ]
+	[ "${lines[6]}" = "0" ]
+	[ "${lines[8]}" = "end" ]
+}
+
 @test "a request for an address outside every home prefix is refused and changes nothing" {
 	run kt <<-EOF
 	ha-link eth0 2001:db8:1::1 2001:db8:1::/64

@@ -207,6 +207,28 @@ mn_tunnel() {
 	[[ "$output" == *"proto mobility-header type 5 "*"dir in"* ]]
 }
 
+@test "when the home agent role dies its bindings go and its tunnel stays for the restart" {
+	run kt <<-EOF
+	ha-link hlink 2001:db8:1::1 2001:db8:1::/64
+	start ha
+	req ha bind-add 2001:db8:1::10 2001:db8:f::10 hlink
+	req sig ro-add 2001:db8:5::1 2001:db8:f::5 2001:db8:1::1
+	forget ha
+	sh ip -6 route show proto 158 | wc -l
+	sh ip -6 neigh show proxy | wc -l
+	sh ip xfrm state | grep -c 'coa 2001:db8:f::5'
+	sh ip link show mip6tnl0 >/dev/null
+	show
+	EOF
+	[ "${lines[4]}" = "ok" ]
+	[ "${lines[5]}" = "0" ]
+	[ "${lines[7]}" = "0" ]
+	[ "${lines[9]}" = "2" ]
+	[ "${lines[11]}" = "sh 0" ]
+	[[ "${lines[12]}" == "xfrm state src 2001:db8:5::1 dst 2001:db8:1::1"* ]]
+	[ "${lines[13]}" = "end" ]
+}
+
 @test "a hostile role's requests leave every kernel table unchanged" {
 	kt <<-EOF >/dev/null
 	ha-link hlink 2001:db8:1::1 2001:db8:1::/64

@@ -16,6 +16,7 @@
  *   raw ROLE TYPE LEN [HEXBYTE]        a request of any type and length
  *   bench add|del N COA-PREFIX         N home bindings through the request path
  *   show                               the table, then "end"
+ *   forget ROLE                        what the role asked for goes (it died)
  *   stop                               remove everything ours
  *   ev-open                            listen to kernel events (all kinds)
  *   ev-read                            print what arrived, one line each, "end"
@@ -282,6 +283,7 @@ cmd_bench(int add, int n, const char *coapfx)
 	for (i = 1; i <= n; i++) {
 		memset(&b, 0, sizeof(b));
 		b.hoa = links[0].prefixes[0].addr;
+		b.hoa.s6_addr[11] = 1;	/* clear of the home agent's own ::1 */
 		b.hoa.s6_addr[12] = (uint8_t)(i >> 24);
 		b.hoa.s6_addr[13] = (uint8_t)(i >> 16);
 		b.hoa.s6_addr[14] = (uint8_t)(i >> 8);
@@ -407,6 +409,10 @@ main(int argc, char *argv[])
 			do_req(role_of(av[1]), req_type(av[2]), buf, len);
 		} else if (strcmp(av[0], "bench") == 0 && ac == 4) {
 			cmd_bench(strcmp(av[1], "add") == 0, atoi(av[2]), av[3]);
+		} else if (strcmp(av[0], "forget") == 0 && ac == 2) {
+			kr_role_forget((uint32_t)role_of(av[1]));
+			kr_wait();
+			printf("ok\n");
 		} else if (strcmp(av[0], "ev-open") == 0) {
 			printf("%s\n", kr_init() == 0 &&
 			    kr_ev_open(ev_print, NULL) == 0 ? "ok" : "failed");
