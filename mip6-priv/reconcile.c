@@ -31,6 +31,7 @@
 #include "xfrm.h"
 #include "rtcheck.h"
 #include "reconcile.h"
+#include "proto.h"
 
 struct kr_node {
 	RB_ENTRY(kr_node)	 entry;
@@ -164,6 +165,10 @@ kr_obj_format(const struct kr_obj *o, char *buf, size_t len)
 	case KO_RTCHECK:
 		return snprintf(buf, len, "rtcheck coa %s hoa %s", c, a);
 	case KO_XSTATE:
+		/* A route-optimization entry (kreq.c): proto holds KR_RO_*. */
+		if (k->proto == KR_RO_MN || k->proto == KR_RO_CN)
+			return snprintf(buf, len, "ro hoa %s peer %s coa %s as %s",
+			    a, b, c, k->proto == KR_RO_MN ? "mn" : "cn");
 		return snprintf(buf, len, "xfrm state src %s dst %s proto %s "
 		    "coa %s", a, b, kr_proto_name(k->proto), c);
 	case KO_XPOLICY:

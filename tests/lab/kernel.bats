@@ -225,7 +225,7 @@ mn_tunnel() {
 	[ "${lines[7]}" = "0" ]
 	[ "${lines[9]}" = "2" ]
 	[ "${lines[11]}" = "sh 0" ]
-	[[ "${lines[12]}" == "xfrm state src 2001:db8:5::1 dst 2001:db8:1::1"* ]]
+	[ "${lines[12]}" = "ro hoa 2001:db8:5::1 peer 2001:db8:1::1 coa 2001:db8:f::5 as cn" ]
 	[ "${lines[13]}" = "end" ]
 }
 
