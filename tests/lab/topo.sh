@@ -76,6 +76,17 @@ if [ -z "${LAB_CAPDIR:-}" ]; then
 fi
 export LAB_CAPDIR LAB_TOPODIR=${LAB_TOPODIR:-/run/lab-topo}
 
+# sleep without starting a process (a process start costs ~0.1 s in UML):
+# read with a timeout from a pipe nobody writes to.
+lab_sleep()
+{
+	if [ -z "${LAB_SLEEP_FD:-}" ] || [ ! -e "/proc/$BASHPID/fd/$LAB_SLEEP_FD" ]; then
+		exec {LAB_SLEEP_FD}<> <(:)
+	fi
+	read -r -t "$1" -u "$LAB_SLEEP_FD" _ || true
+	return 0
+}
+
 lab_ns()
 {
 	local ns=$1
@@ -158,7 +169,7 @@ lab_kill_pidfile()
 	kill "$pid" 2>/dev/null || return 0
 	for ((i = 0; i < 50; i++)); do
 		[ -d "/proc/$pid" ] || return 0
-		sleep 0.1
+		lab_sleep 0.1
 	done
 	kill -9 "$pid" 2>/dev/null
 }
@@ -285,11 +296,13 @@ lab_topo_down()
 
 lab_mn_link()
 {
-	local master
-	master=$(ip -n sw -o link show p-mn 2>/dev/null | grep -o 'master br-[a-z0-9]*')
-	case "$master" in
-	'') echo none ;;
-	*) echo "${master#master br-}" ;;
+	local line
+	line=$(ip -n sw -o link show p-mn 2>/dev/null)
+	case "$line" in
+	*" master br-"*)
+		line=${line#* master br-}
+		echo "${line%% *}" ;;
+	*) echo none ;;
 	esac
 }
 
@@ -304,7 +317,7 @@ lab_move_mn()
 	# Down long enough for the mobile node to see its carrier go
 	# (link notifications are coalesced), then up on the new link.
 	ip -n sw link set p-mn down || return 1
-	sleep "$LAB_MOVE_GAP"
+	lab_sleep "$LAB_MOVE_GAP"
 	printf '%s\n' "link set p-mn master br-$to" "link set p-mn up" >"$f"
 	ip -n sw -batch "$f"
 }
@@ -317,7 +330,7 @@ lab_wait_for()
 	end=$(( ${EPOCHREALTIME/./} + t * 1000000 ))
 	until "$@"; do
 		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
-		sleep 0.1
+		lab_sleep 0.1
 	done
 }
 
@@ -325,10 +338,20 @@ lab_wait_for()
 # with PREFIX (e.g. "$F1_NET"); nothing and a failure when there is none.
 lab_global_addr()
 {
-	local ns=$1 ifname=$2 prefix=$3 a
-	a=$(ip -n "$ns" -6 -o address show dev "$ifname" scope global -tentative -deprecated -dadfailed) || return 1
-	a=$(printf '%s\n' "$a" | awk -v p="$prefix" '{ split($4, x, "/"); if (index(x[1], p) == 1) { print x[1]; exit } }')
-	[ -n "$a" ] && echo "$a"
+	local ns=$1 ifname=$2 prefix=$3 f=${TMPDIR:-/tmp}/lab-addr.$BASHPID line a
+	ip -n "$ns" -6 -o address show dev "$ifname" scope global \
+		-tentative -deprecated -dadfailed >"$f" || return 1
+	# "2: mn0    inet6 2001:db8:f1::ff:fe00:10/64 scope global ..."
+	while read -r line; do
+		a=${line#*inet6 }
+		a=${a%%/*}
+		if [[ "$a" == "$prefix"* ]]; then
+			rm -f "$f"
+			echo "$a"
+			return 0
+		fi
+	done <"$f"
+	return 1
 }
 
 lab_wait_addr()
@@ -350,6 +373,15 @@ lab_wait_ping()
 	}
 }
 
+# Whether FILE contains TEXT (builtins only).
+lab_file_has()
+{
+	local content
+	[ -r "$1" ] || return 1
+	IFS= read -r -d '' content <"$1"
+	[[ "$content" == *"$2"* ]]
+}
+
 lab_capture_start()
 {
 	local name=$1 ns=$2 ifname=$3 base
@@ -361,7 +393,7 @@ lab_capture_start()
 		>"$base.tcpdump.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$base.tcpdump.pid"
 	# Ready once it says it listens (the file exists before that).
-	lab_wait_for 10 grep -q 'listening on' "$base.tcpdump.log" || {
+	lab_wait_for 10 lab_file_has "$base.tcpdump.log" 'listening on' || {
 		echo "lab: tcpdump $name on $ns $ifname did not start:" >&2
 		cat "$base.tcpdump.log" >&2
 		return 1
