@@ -55,6 +55,10 @@ for n in $COUNTS; do
 	EOT
 	)
 	del_rate=$(echo "$out" | sed -n 's/^removed .*: \([0-9]*\) bindings\/s.*/\1/p')
+	awk -v n="$n" -v ar="$add_rate" -v dr="$del_rate" -v ours="$ours" \
+	    -v errs="$errs" 'BEGIN {
+		printf "%d bindings: mip6 %d/s install, %d/s removal, %.2f kernel objects per binding (errors %d)\n", n, ar, dr, ours / n, errs
+	}'
 
 	# classic: one device per binding
 	f=$(mktemp)
@@ -63,8 +67,8 @@ for n in $COUNTS; do
 		h=$(hex $i)
 		echo "link add mip6c$i type ip6tnl local 2001:db8:1::1 remote 2001:db8:f::$h mode ip6ip6"
 		echo "link set mip6c$i up"
-		echo "route add 2001:db8:1::$h/128 dev mip6c$i"
-		echo "neigh add proxy 2001:db8:1::$h dev hlink"
+		echo "route add 2001:db8:1::100:$h/128 dev mip6c$i"
+		echo "neigh add proxy 2001:db8:1::100:$h dev hlink"
 		i=$((i + 1))
 	done > "$f"
 	t0=$(now)
@@ -73,7 +77,7 @@ for n in $COUNTS; do
 	classic=$(( $(objects) - base ))
 	i=1
 	while [ $i -le $n ]; do
-		echo "neigh del proxy 2001:db8:1::$(hex $i) dev hlink"
+		echo "neigh del proxy 2001:db8:1::100:$(hex $i) dev hlink"
 		echo "link del mip6c$i"
 		i=$((i + 1))
 	done > "$f"
@@ -87,7 +91,6 @@ for n in $COUNTS; do
 	    -v classic="$classic" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
 	    -v t3="$t3" -v errs="$errs" 'BEGIN {
 		ca = n / (t1 - t0); cd = n / (t3 - t2)
-		printf "%d bindings: mip6 %d/s install, %d/s removal, %.2f kernel objects per binding (errors %d)\n", n, ar, dr, ours / n, errs
 		printf "%d bindings: classic (ip6tnl per binding) %d/s install, %d/s removal, %.2f kernel objects per binding\n", n, ca, cd, classic / n
 		printf "%d bindings: ratio mip6/classic: install %.1fx, removal %.1fx, objects %.2fx\n", n, ar / ca, dr / cd, ours / classic
 	}'
