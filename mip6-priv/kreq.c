@@ -186,10 +186,15 @@ kr_batch_done(struct kr_batch *b)
 		home = kr_ifindex(bd->ifname);
 		if (b->error == 0) {
 			/* The old pair is retired once the new route is in. */
-			if (b->moved)
+			if (b->moved && memcmp(&b->oldcoa, &bd->coa,
+			    sizeof(bd->coa)) != 0)
 				(void)rtcheck_del(&b->oldcoa, &bd->hoa);
 			kr_bind_record(b, 1);
-		} else if (!b->moved) {
+		} else if (b->moved) {
+			/* The route still points at the old address: so does the check. */
+			if (memcmp(&b->oldcoa, &bd->coa, sizeof(bd->coa)) != 0)
+				(void)rtcheck_del(&bd->coa, &bd->hoa);
+		} else {
 			/* Undo: a fresh binding that failed leaves nothing. */
 			(void)rtcheck_del(&bd->coa, &bd->hoa);
 			kr_route_encap(0, &bd->hoa, 128, NULL, NULL, tnl,
@@ -283,7 +288,8 @@ kr_do_bind(struct kr_batch *b)
 		b->error = ENODEV;
 		return;
 	}
-	if (o != NULL && memcmp(&o->coa, &bd->coa, sizeof(bd->coa)) != 0) {
+	/* Present already (a move, or a refresh to the same address). */
+	if (o != NULL) {
 		b->moved = 1;
 		b->oldcoa = o->coa;
 	}
