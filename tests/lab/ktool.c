@@ -251,14 +251,18 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int	 bench_outstanding, bench_errors;
+static int	 bench_outstanding, bench_errors, bench_errno;
+static uint32_t	 bench_errid;
 
 static void
 bench_reply(uint32_t role, uint32_t reqid, uint32_t type, int error, void *a)
 {
 	bench_outstanding--;
-	if (error)
+	if (error) {
 		bench_errors++;
+		bench_errno = error;
+		bench_errid = reqid;
+	}
 }
 
 /*
@@ -308,6 +312,9 @@ cmd_bench(int add, int n, const char *coapfx)
 	printf("%s %d bindings in %.3f s: %.0f bindings/s, errors %d, "
 	    "rtcheck entries %zu\n", add ? "added" : "removed", n, t1 - t0,
 	    n / (t1 - t0), bench_errors, rtcheck_count());
+	if (bench_errors)
+		printf("last error: binding %u: %s\n", bench_errid,
+		    strerror(bench_errno));
 	kr_req_init(&conf, reply_cb, NULL);
 }
 
