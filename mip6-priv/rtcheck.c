@@ -140,8 +140,11 @@ rtcheck_map_create(uint32_t max)
 	a.key_size = sizeof(struct rtcheck_key);
 	a.value_size = 1;
 	a.max_entries = max;
-	/* Memory as bindings come, not max_bindings' worth up front. */
-	a.map_flags = BPF_F_NO_PREALLOC;
+	/*
+	 * Preallocated (about 100 bytes an entry): an update never fails for
+	 * memory, which the on-demand variant may under pressure (GFP_NOWAIT).
+	 */
+	a.map_flags = 0;
 	strncpy(a.map_name, RTCHECK_NAME, sizeof(a.map_name) - 1);
 	return (int)sys_bpf(BPF_MAP_CREATE, &a);
 }
