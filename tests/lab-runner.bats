@@ -23,6 +23,7 @@ assert_clean() {
 	[ "${lines[0]}" = out-line ]
 	# The guest runs the user-mode kernel, not the host's.
 	[ "${lines[1]}" = "$(/usr/bin/linux.uml --version)" ]
+	# shellcheck disable=SC2154  # set by run --separate-stderr
 	[ "$stderr" = err-line ]
 	assert_clean
 }
