@@ -235,8 +235,12 @@ mn_tunnel() {
 	start ha
 	req ha bind-add 2001:db8:1::10 2001:db8:f::10 hlink
 	EOF
+	# Link-local and multicast routes come and go with address
+	# configuration on the links (not requests): left out.
 	snap() {
-		ip -n "$HA" -6 route show table all
+		ip -n "$HA" -6 route show table all |
+		    grep -vE '^(local |multicast )?(fe80|ff00)::' |
+		    sed -E 's/ expires [0-9]+sec//'
 		ip -n "$HA" -6 rule show
 		ip -n "$HA" -6 neigh show proxy
 		ip -n "$HA" -o link show | cut -d' ' -f2
