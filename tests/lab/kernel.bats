@@ -239,7 +239,7 @@ mn_tunnel() {
 	# configuration on the links (not requests): left out.
 	snap() {
 		ip -n "$HA" -6 route show table all |
-		    grep -vE '^(local |multicast )?(fe80|ff00)::' |
+		    grep -vE '^(local |multicast |anycast )?(fe80|ff00)::' |
 		    sed -E 's/ expires [0-9]+sec//'
 		ip -n "$HA" -6 rule show
 		ip -n "$HA" -6 neigh show proxy
@@ -272,6 +272,7 @@ mn_tunnel() {
 	[ "$(grep -c '^malformed$' <<<"$output")" -eq 10 ]
 	[ "$(grep -c '^reply Operation not permitted$' <<<"$output")" -eq 8 ]
 	after=$(snap)
+	diff <(echo "$before") <(echo "$after") || true
 	[ "$before" = "$after" ]
 }
 
