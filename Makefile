@@ -91,7 +91,7 @@ deps:
 check: deps
 	$(MAKE) SAN=1 all
 	$(MAKE) all
-	@sh tests/run.sh
+	@bash tests/run.sh
 
 clean:
 	rm -rf build
