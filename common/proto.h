@@ -35,6 +35,8 @@ enum imsg_type {
 
 	/* Start-up, parent -> role. */
 	IMSG_CONTROL_FD,	/* fd: the listening control socket */
+	IMSG_SOCKET_FD,		/* fd + struct imsg_socket: a socket the
+				   role may not open itself (raw MH, ICMPv6) */
 	IMSG_STARTUP,		/* struct imsg_startup: sandbox and serve */
 
 	/* Role -> parent. */
@@ -84,6 +86,25 @@ struct imsg_startup {
 	uint32_t	 debug;		/* log to stderr */
 	uint32_t	 verbose;	/* 0 warnings, 1 info, 2 debug */
 	uint32_t	 parent_pid;
+};
+
+/*
+ * IMSG_SOCKET_FD: sockets mip6-priv opens for a role before it starts
+ * (roles keep no capabilities).  The role sets its own receive options
+ * (IPV6_RECVPKTINFO, IPV6_RECVDSTOPTS, ICMP6_FILTER, ...).
+ *   ROLE_SOCK_MH     SOCK_RAW IPPROTO_MH, IPV6_CHECKSUM at offset 4
+ *                    (the kernel fills and checks the MH checksum);
+ *                    ha, mn, sig
+ *   ROLE_SOCK_ICMP6  SOCK_RAW IPPROTO_ICMPV6; ha (DAD, NA, DHAAD), mn
+ *                    (RS/RA, movement detection)
+ */
+enum role_sock {
+	ROLE_SOCK_MH = 0,
+	ROLE_SOCK_ICMP6,
+	ROLE_SOCK_MAX
+};
+struct imsg_socket {
+	uint32_t	 kind;		/* enum role_sock */
 };
 
 #define CTL_ROLE_LEN		8

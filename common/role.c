@@ -36,6 +36,7 @@ static struct event		*ev_main_r, *ev_main_w;
 static struct mip6_conf		*conf;
 static struct conf_rcv		 conf_rcv;
 static int			 ctl_fd = -1;
+static int			 sock_fds[ROLE_SOCK_MAX] = { -1, -1 };
 static uint32_t			 parent_pid;
 static time_t			 started_wall;
 static struct timespec		 started_mono;
@@ -58,6 +59,14 @@ const struct mip6_conf *
 role_conf(void)
 {
 	return conf;
+}
+
+int
+role_socket(int kind)
+{
+	if (kind < 0 || kind >= ROLE_SOCK_MAX)
+		return -1;
+	return sock_fds[kind];
 }
 
 int
@@ -121,6 +130,22 @@ role_startup(void)
 				ctl_fd = imsg.fd;
 				imsg.fd = -1;
 				break;
+			case IMSG_SOCKET_FD: {
+				struct imsg_socket	 is;
+
+				if (!proto_check_len(imsg.datalen, sizeof(is)) ||
+				    imsg.fd == -1)
+					fatalx("start-up: bad socket message");
+				memcpy(&is, imsg.data, sizeof(is));
+				if (is.kind >= ROLE_SOCK_MAX)
+					fatalx("start-up: unknown socket kind %u",
+					    is.kind);
+				if (sock_fds[is.kind] != -1)
+					close(sock_fds[is.kind]);
+				sock_fds[is.kind] = imsg.fd;
+				imsg.fd = -1;
+				break;
+			}
 			case IMSG_STARTUP:
 				if (!proto_check_len(imsg.datalen, sizeof(su)))
 					fatalx("start-up: bad length %zu",

@@ -41,6 +41,11 @@ __attribute__((noreturn)) void role_main(int argc, char *argv[],
 
 struct event_base	*role_base(void);
 const struct mip6_conf	*role_conf(void);
+/*
+ * The socket of that kind the parent opened for this role (proto.h,
+ * enum role_sock), or -1 when this role has none.
+ */
+int	 role_socket(int kind);
 /* Queue a message to the parent and schedule its write. */
 int	 role_compose_main(uint32_t type, uint32_t peerid, int fd,
 	    const void *, size_t);

@@ -12,6 +12,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -47,6 +49,7 @@ static void	 priv_find_binary(struct priv_child *, const char *self);
 static int	 priv_control_socket(struct priv_child *, gid_t);
 static void	 priv_start_child(struct priv_child *);
 static void	 priv_send_conf(struct priv_child *);
+static void	 priv_send_sockets(struct priv_child *);
 static void	 priv_close_channel(struct priv_child *);
 static void	 priv_dispatch_child(evutil_socket_t, short, void *);
 static void	 priv_write_child(evutil_socket_t, short, void *);
@@ -400,6 +403,7 @@ priv_start_child(struct priv_child *c)
 	if ((fd = dup(c->ctl_fd)) == -1)
 		fatal("%s: dup", c->name);
 	priv_compose_child(c, IMSG_CONTROL_FD, 0, fd, NULL, 0);
+	priv_send_sockets(c);
 	memset(&su, 0, sizeof(su));
 	su.role = c->role;
 	su.debug = (uint32_t)debug;
@@ -407,6 +411,40 @@ priv_start_child(struct priv_child *c)
 	su.parent_pid = (uint32_t)getpid();
 	priv_compose_child(c, IMSG_STARTUP, 0, -1, &su, sizeof(su));
 	log_info("%s: started %s (pid %d)", c->name, c->path, (int)c->pid);
+}
+
+/*
+ * The raw sockets a role needs and may not open itself (it keeps no
+ * capabilities): Mobility Header for every role, ICMPv6 for the home
+ * agent and the mobile node.  A socket that cannot be opened is logged
+ * and left out; the role says what it cannot do without it.
+ */
+static void
+priv_send_sockets(struct priv_child *c)
+{
+	struct imsg_socket	 is;
+	int			 fd, off = 4;
+
+	if ((fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    IPPROTO_MH)) == -1) {
+		log_warn("%s: Mobility Header socket", c->name);
+	} else if (setsockopt(fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off,
+	    sizeof(off)) == -1) {
+		log_warn("%s: Mobility Header socket: IPV6_CHECKSUM", c->name);
+		close(fd);
+	} else {
+		is.kind = ROLE_SOCK_MH;
+		priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
+	}
+	if (c->role != ROLE_HA && c->role != ROLE_MN)
+		return;
+	if ((fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    IPPROTO_ICMPV6)) == -1) {
+		log_warn("%s: ICMPv6 socket", c->name);
+		return;
+	}
+	is.kind = ROLE_SOCK_ICMP6;
+	priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
 }
 
 static void
