@@ -52,6 +52,13 @@ enum imsg_type {
 	IMSG_CTL_STATUS,	/* request: no data; reply: struct ctl_status */
 	IMSG_CTL_ERROR,		/* reply: struct ctl_error */
 	IMSG_CTL_END,		/* reply: no data; ends the stream */
+	IMSG_CTL_SHOW,		/* request: struct ctl_request (what, -j,
+				   argument); reply: IMSG_CTL_TEXT... */
+	IMSG_CTL_DELETE_BINDING,/* request: struct ctl_request, arg = home
+				   address; reply: IMSG_CTL_TEXT or ERROR */
+	IMSG_CTL_TEXT,		/* reply: text as mip6ctl prints it, any
+				   length up to the imsg maximum, no NUL
+				   needed; a role sends as many as it needs */
 
 	/* kernel requests: mip6-priv/kernel.c (role -> parent, replies) */
 	IMSG_KERNEL_FIRST = 1000,
@@ -121,6 +128,25 @@ struct ctl_status {
 	uint64_t	 uptime;		/* seconds */
 	char		 version[CTL_VERSION_LEN];
 	char		 config[CTL_PATH_LEN];	/* configuration file */
+};
+
+/*
+ * IMSG_CTL_SHOW and other requests with an argument.  The role formats
+ * the answer itself (text, or JSON when CTL_F_JSON is set) and sends it
+ * as IMSG_CTL_TEXT chunks; mip6ctl writes them out unchanged.  A role
+ * that does not know `what` answers IMSG_CTL_ERROR.
+ */
+#define CTL_SHOW_BINDINGS	1	/* ha: binding cache */
+#define CTL_SHOW_BUL		2	/* mn: binding update list */
+#define CTL_SHOW_STATS		3	/* any: counters */
+#define CTL_SHOW_KERNEL		4	/* any: mip6-priv's kernel objects */
+#define CTL_SHOW_ROUTEOPT	5	/* sig/mn: route-optimization bindings */
+#define CTL_F_JSON		0x01
+#define CTL_ARG_LEN		128
+struct ctl_request {
+	uint32_t	 what;		/* CTL_SHOW_* */
+	uint32_t	 flags;		/* CTL_F_* */
+	char		 arg[CTL_ARG_LEN];	/* "" or e.g. a home address */
 };
 
 /* IMSG_CTL_ERROR reply */

@@ -2,11 +2,16 @@
  * mip6ctl: talk to a running role over its control socket.
  *
  *	mip6ctl [-j] [-s socket] status
+ *	mip6ctl [-j] [-s socket] show bindings|bul|stats|kernel|routeopt [ARG]
+ *	mip6ctl [-j] [-s socket] delete binding HOME-ADDRESS
  *
  * One request with a request id, then replies until IMSG_CTL_END with the
  * same id; each reply type is printed in one switch, as text or JSON.
  */
 #include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -21,28 +26,46 @@
 
 #define CTL_DEFAULT_DIR		"/run/mip6"
 
+/* arg: 0 none, 1 optional, 2 required (a home address for both). */
 struct command {
-	const char	*name;
+	const char	*name;		/* "status", "show bindings", ... */
 	uint32_t	 type;
+	uint32_t	 what;		/* CTL_SHOW_* */
+	const char	*role;		/* default socket, NULL: first present */
+	int		 arg;
 };
 
 static void	 usage(void) __attribute__((noreturn));
 static void	 die(const char *, ...) __attribute__((noreturn))
 		    __attribute__((format(printf, 1, 2)));
-static const char *default_socket(void);
+static const char *default_socket(const char *);
 static void	 json_string(const char *);
 static void	 show_status(const struct ctl_status *, int json);
 static int	 show_reply(const struct imsg *, int json);
 
-/* Commands and the request each sends; later: show bindings, show bul. */
+/* Commands and the request each sends. */
 static const struct command commands[] = {
-	{ "status", IMSG_CTL_STATUS },
+	{ "status", IMSG_CTL_STATUS, 0, NULL, 0 },
+	{ "show bindings", IMSG_CTL_SHOW, CTL_SHOW_BINDINGS, "ha", 1 },
+	{ "show bul", IMSG_CTL_SHOW, CTL_SHOW_BUL, "mn", 0 },
+	{ "show stats", IMSG_CTL_SHOW, CTL_SHOW_STATS, NULL, 0 },
+	{ "show kernel", IMSG_CTL_SHOW, CTL_SHOW_KERNEL, NULL, 0 },
+	{ "show routeopt", IMSG_CTL_SHOW, CTL_SHOW_ROUTEOPT, NULL, 0 },
+	{ "delete binding", IMSG_CTL_DELETE_BINDING, 0, "ha", 2 },
 };
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: mip6ctl [-j] [-s socket] status\n");
+	fprintf(stderr, "usage: mip6ctl [-j] [-s socket] command [argument]\n"
+	    "commands:\n"
+	    "  status\n"
+	    "  show bindings [home-address]   (home agent)\n"
+	    "  show bul                       (mobile node)\n"
+	    "  show stats\n"
+	    "  show kernel\n"
+	    "  show routeopt                  (mobile node, correspondent)\n"
+	    "  delete binding home-address    (home agent)\n");
 	exit(2);
 }
 
@@ -59,14 +82,26 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-/* The first role socket present in /run/mip6: ha, then mn, then sig. */
+/*
+ * The socket of role (when not NULL), else the first role socket present
+ * in /run/mip6: ha, then mn, then sig.
+ */
 static const char *
-default_socket(void)
+default_socket(const char *role)
 {
 	static char	 path[sizeof(CTL_DEFAULT_DIR) + 16];
 	static const char *const roles[] = { "ha", "mn", "sig" };
 	size_t		 i;
 
+	if (role != NULL) {
+		snprintf(path, sizeof(path), "%s/%s.sock", CTL_DEFAULT_DIR,
+		    role);
+		if (access(path, F_OK) == 0)
+			return path;
+		die("no %s daemon running (no %s; use -s)",
+		    strcmp(role, "ha") == 0 ? "home agent" : "mobile node",
+		    path);
+	}
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s.sock", CTL_DEFAULT_DIR,
 		    roles[i]);
@@ -134,6 +169,12 @@ show_reply(const struct imsg *imsg, int json)
 		st.config[sizeof(st.config) - 1] = '\0';
 		show_status(&st, json);
 		return 0;
+	case IMSG_CTL_TEXT:
+		if (imsg->datalen > 0 &&
+		    fwrite(imsg->data, 1, imsg->datalen, stdout) !=
+		    imsg->datalen)
+			die("stdout: %s", strerror(errno));
+		return 0;
 	case IMSG_CTL_ERROR:
 		if (imsg->datalen != sizeof(e))
 			die("error reply: bad length %zu", imsg->datalen);
@@ -150,13 +191,16 @@ int
 main(int argc, char *argv[])
 {
 	const char	*sock = NULL;
+	const struct command *cmd = NULL;
+	struct ctl_request req;
+	struct in6_addr	 a;
 	struct imsgbuf	*ibuf;
 	struct imsg	 imsg;
-	char		 err[512];
-	size_t		 i;
+	char		 err[512], name[64];
+	size_t		 i, nw;
 	ssize_t		 n;
-	uint32_t	 reqid, type = 0;
-	int		 ch, fd, json = 0, failed = 0, done = 0;
+	uint32_t	 reqid;
+	int		 ch, fd, json = 0, failed = 0, done = 0, r;
 
 	while ((ch = getopt(argc, argv, "js:")) != -1) {
 		switch (ch) {
@@ -174,15 +218,47 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 1)
 		usage();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			type = commands[i].type;
-	if (type == 0)
-		die("unknown command: %s (try: status)", argv[0]);
-	if (argc > 1)
-		die("%s: unexpected argument %s", argv[0], argv[1]);
+	/* A command is one word, or two ("show bindings"). */
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		nw = strchr(commands[i].name, ' ') != NULL ? 2 : 1;
+		if (nw == 1)
+			r = strcmp(argv[0], commands[i].name) == 0;
+		else if (argc < 2)
+			continue;
+		else {
+			snprintf(name, sizeof(name), "%s %s", argv[0],
+			    argv[1]);
+			r = strcmp(name, commands[i].name) == 0;
+		}
+		if (r) {
+			cmd = &commands[i];
+			argc -= (int)nw;
+			argv += nw;
+			break;
+		}
+	}
+	if (cmd == NULL)
+		die("unknown command: %s%s%s (try: status, show bindings, "
+		    "show bul, show stats, show kernel, show routeopt, "
+		    "delete binding)", argv[0], argc > 1 ? " " : "",
+		    argc > 1 ? argv[1] : "");
+	if (argc > (cmd->arg ? 1 : 0))
+		die("%s: unexpected argument %s", cmd->name,
+		    argv[cmd->arg ? 1 : 0]);
+	if (cmd->arg == 2 && argc < 1)
+		die("%s: missing the home address", cmd->name);
+	memset(&req, 0, sizeof(req));
+	req.what = cmd->what;
+	req.flags = json ? CTL_F_JSON : 0;
+	if (argc == 1) {
+		if (inet_pton(AF_INET6, argv[0], &a) != 1)
+			die("%s: %s is not an IPv6 address", cmd->name,
+			    argv[0]);
+		if (inet_ntop(AF_INET6, &a, req.arg, sizeof(req.arg)) == NULL)
+			die("%s: %s", cmd->name, strerror(errno));
+	}
 	if (sock == NULL)
-		sock = default_socket();
+		sock = default_socket(cmd->role);
 
 	if ((fd = control_connect(sock, err, sizeof(err))) == -1)
 		die("%s", err);
@@ -190,7 +266,10 @@ main(int argc, char *argv[])
 		die("%s", strerror(errno));
 	imsg_init(ibuf, fd);
 	reqid = (uint32_t)getpid();
-	if (imsg_compose(ibuf, type, reqid, 0, -1, NULL, 0) == -1 ||
+	if ((cmd->type == IMSG_CTL_STATUS ?
+	    imsg_compose(ibuf, cmd->type, reqid, 0, -1, NULL, 0) :
+	    imsg_compose(ibuf, cmd->type, reqid, 0, -1, &req, sizeof(req))) ==
+	    -1 ||
 	    imsg_flush(ibuf) == -1)
 		die("%s: %s", sock, imsg_strerror(ibuf));
 	while (!done) {
