@@ -46,7 +46,7 @@ static int	 show_reply(const struct imsg *, int json);
 /* Commands and the request each sends. */
 static const struct command commands[] = {
 	{ "status", IMSG_CTL_STATUS, 0, NULL, 0 },
-	{ "show bindings", IMSG_CTL_SHOW, CTL_SHOW_BINDINGS, "ha", 1 },
+	{ "show bindings", IMSG_CTL_SHOW, CTL_SHOW_BINDINGS, "ha sig", 1 },
 	{ "show bul", IMSG_CTL_SHOW, CTL_SHOW_BUL, "mn", 0 },
 	{ "show stats", IMSG_CTL_SHOW, CTL_SHOW_STATS, NULL, 0 },
 	{ "show kernel", IMSG_CTL_SHOW, CTL_SHOW_KERNEL, NULL, 0 },
@@ -93,14 +93,26 @@ default_socket(const char *role)
 	static const char *const roles[] = { "ha", "mn", "sig" };
 	size_t		 i;
 
+	/* role: one name, or two ("ha sig": the first present). */
 	if (role != NULL) {
-		snprintf(path, sizeof(path), "%s/%s.sock", CTL_DEFAULT_DIR,
-		    role);
-		if (access(path, F_OK) == 0)
-			return path;
-		die("no %s daemon running (no %s; use -s)",
-		    strcmp(role, "ha") == 0 ? "home agent" : "mobile node",
-		    path);
+		for (i = 0; i < 2; i++) {
+			const char	*r = role;
+			size_t		 len = strcspn(role, " ");
+
+			if (i == 1) {
+				if (role[len] == '\0')
+					break;
+				r = role + len + 1;
+				len = strlen(r);
+			}
+			snprintf(path, sizeof(path), "%s/%.*s.sock",
+			    CTL_DEFAULT_DIR, (int)len, r);
+			if (access(path, F_OK) == 0)
+				return path;
+		}
+		die("no %s daemon running (no socket in %s; use -s)",
+		    strncmp(role, "ha", 2) == 0 ? "home agent" :
+		    "mobile node", CTL_DEFAULT_DIR);
 	}
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s.sock", CTL_DEFAULT_DIR,
