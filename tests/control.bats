@@ -84,7 +84,19 @@ assert d["config"] == sys.argv[3], d
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[ "${#lines[@]}" -eq 1 ]
-	[ "$output" = "mip6ctl: unknown command: frobnicate (try: status)" ]
+	[[ "$output" == "mip6ctl: unknown command: frobnicate (try: status, show bindings,"* ]]
+}
+
+@test "mip6ctl: delete binding needs a home address, and a valid one" {
+	run "$BIN/mip6ctl" -s "$TD/none.sock" delete binding
+	[ "$status" -eq 1 ]
+	[ "$output" = "mip6ctl: delete binding: missing the home address" ]
+	run "$BIN/mip6ctl" -s "$TD/none.sock" delete binding 2001:db8::zz
+	[ "$status" -eq 1 ]
+	[ "$output" = "mip6ctl: delete binding: 2001:db8::zz is not an IPv6 address" ]
+	run "$BIN/mip6ctl" -s "$TD/none.sock" show stats extra
+	[ "$status" -eq 1 ]
+	[ "$output" = "mip6ctl: show stats: unexpected argument extra" ]
 }
 
 @test "mip6ctl: no daemon running is a one-line error and a non-zero exit" {
