@@ -192,7 +192,9 @@ loaded() {
 	run mn_on f2
 	[ "$status" -eq 0 ]
 	[ "$output" = "$MN_COA_F2" ]
-	run lab_ns mn ping -c 1 -W 2 -I "$MN_COA_F2" "$CN_ADDR"
+	# The router on foreign link 1 may stay the default for the rest of
+	# its lifetime (3 s) after the move: allow for it.
+	run lab_wait_for 5 lab_ns mn ping -c 1 -W 1 -I "$MN_COA_F2" "$CN_ADDR"
 	[ "$status" -eq 0 ]
 }
 
