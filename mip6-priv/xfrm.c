@@ -105,6 +105,10 @@ xfrm_ro_state_msg(int add, int upd, uint8_t proto, const struct in6_addr *src,
 	sa.reqid = XFRM_REQID_RO;
 	sa.family = AF_INET6;
 	sa.mode = XFRM_MODE_ROUTEOPTIMIZATION;
+	/* A wildcard state only matches input with WILDRECV
+	 * (xfrm6_input_addr): without it every HAO packet is dropped. */
+	if (IN6_IS_ADDR_UNSPECIFIED(src) || IN6_IS_ADDR_UNSPECIFIED(dst))
+		sa.flags |= XFRM_STATE_WILDRECV;
 	memset(&c, 0, sizeof(c));
 	memcpy(&c, coa, sizeof(*coa));
 	if ((msg = nlmsg_alloc_simple(upd ? XFRM_MSG_UPDSA : XFRM_MSG_NEWSA,
@@ -273,6 +277,17 @@ xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 	ts.proto = outp;
 	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT, XFRM_PRIO_RO,
 	    &ts, 1), cb, arg, &n);
+	/*
+	 * Correspondent: the Home Test goes to the home address through the
+	 * home agent, never on the binding (RFC 6275 5.2.5: the return
+	 * routability test checks the home path): a policy without template
+	 * ahead of the RO one.
+	 */
+	if (!mn) {
+		xfrm_sel(&sel, me, them, IPPROTO_MH, MH_TYPE_HOT);
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
+		    XFRM_PRIO_RO - 1, NULL, 0), cb, arg, &n);
+	}
 	xfrm_sel(&sel, them, me, 0, -1);
 	ts.proto = inp;
 	/* Inbound the header is optional: plain packets still pass. */
@@ -363,6 +378,11 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 		xfrm_send(xfrm_policy_msg(add, &sel, mn ? XFRM_POLICY_IN :
 		    XFRM_POLICY_OUT, XFRM_PRIO_IPSEC, ts, mn ? 2 : 1), cb, arg,
 		    &n);
+	else if (mn && (away || !add))
+		/* Without ESP still a policy: a packet the route2 state took
+		 * in without one is dropped (XfrmInNoPols). */
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
+		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);
 	if (mn && away && !add) {
 		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_DSTOPTS, hoa, ha, coa),
 		    cb, arg, &n);
