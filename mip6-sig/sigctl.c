@@ -1,0 +1,200 @@
+/*
+ * mip6ctl on the correspondent: `show bindings [HOA]` (also `show
+ * routeopt`), `show stats`, `delete binding HOA`; text, or JSON with -j.
+ * Answers go out as IMSG_CTL_TEXT chunks, then IMSG_CTL_END.
+ */
+#include <sys/types.h>
+#include <netinet/in.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "control.h"
+#include "imsg.h"
+#include "proto.h"
+#include "sig.h"
+
+/* Text gathered and sent in chunks below the imsg limit. */
+struct ctl_out {
+	struct ctl_conn	*c;
+	uint32_t	 reqid;
+	char		 buf[8192];
+	size_t		 len;
+	int		 first;
+};
+
+static void
+out_flush(struct ctl_out *o)
+{
+	if (o->len > 0)
+		control_reply(o->c, IMSG_CTL_TEXT, o->reqid, o->buf, o->len);
+	o->len = 0;
+}
+
+static void
+out_add(struct ctl_out *o, const char *s, size_t n)
+{
+	if (n >= sizeof(o->buf))
+		n = sizeof(o->buf) - 1;
+	if (o->len + n > sizeof(o->buf))
+		out_flush(o);
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void
+out_str(struct ctl_out *o, const char *s)
+{
+	out_add(o, s, strlen(s));
+}
+
+static int
+ctl_request(struct ctl_conn *c, const struct imsg *imsg,
+    struct ctl_request *req)
+{
+	if (imsg->hdr.len - IMSG_HEADER_SIZE != sizeof(*req)) {
+		control_error(c, imsg->hdr.peerid, "malformed request");
+		return -1;
+	}
+	memcpy(req, imsg->data, sizeof(*req));
+	if (!proto_check_str(req->arg, sizeof(req->arg))) {
+		control_error(c, imsg->hdr.peerid, "malformed argument");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+show_bindings(struct ctl_out *o, int json, const char *arg)
+{
+	struct in6_addr	 hoa;
+	struct cn_entry	*e;
+	char		 line[CC_FORMAT_MAX];
+	int64_t		 now = sig_now();
+	size_t		 n;
+	int		 filter = arg[0] != '\0', first = 1;
+
+	if (filter && addr_parse(arg, &hoa) == -1) {
+		control_error(o->c, o->reqid, "%s: not an IPv6 address", arg);
+		o->c = NULL;
+		return;
+	}
+	if (json)
+		out_str(o, "{\"bindings\":[");
+	for (e = cc_first(&sig_env->cc); e != NULL;
+	    e = cc_next(&sig_env->cc, e)) {
+		if (filter && !addr_equal(&e->hoa, &hoa))
+			continue;
+		n = cc_format(line, sizeof(line), json, e, now);
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		if (json)
+			out_str(o, first ? "{" : ",{");
+		out_add(o, line, n);
+		out_str(o, json ? "}" : "\n");
+		first = 0;
+	}
+	if (json)
+		out_str(o, "]}\n");
+}
+
+struct stats_arg {
+	struct ctl_out	*o;
+	int		 json;
+	int		 first;
+};
+
+static void
+stats_cb(const char *name, uint64_t v, void *arg)
+{
+	struct stats_arg	*s = arg;
+	char			 line[128];
+	int			 n;
+
+	if (s->json)
+		n = snprintf(line, sizeof(line), "%s\"%s\":%" PRIu64,
+		    s->first ? "" : ",", name, v);
+	else
+		n = snprintf(line, sizeof(line), "%s %" PRIu64 "\n", name, v);
+	s->first = 0;
+	if (n > 0)
+		out_add(s->o, line, (size_t)n);
+}
+
+static void
+show_stats(struct ctl_out *o, int json)
+{
+	struct stats_arg	 s = { o, json, 1 };
+	char			 line[128];
+
+	if (json)
+		out_str(o, "{");
+	cn_ctr_foreach(&sig_env->ctr, stats_cb, &s);
+	stats_cb("bindings", sig_env->cc.count, &s);
+	stats_cb("nonce_index", rr_table_current(&sig_env->rr), &s);
+	if (json) {
+		snprintf(line, sizeof(line), "}\n");
+		out_str(o, line);
+	}
+}
+
+void
+sig_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
+{
+	struct ctl_request	 req;
+	struct ctl_out		 o;
+	int			 json;
+
+	if (ctl_request(c, imsg, &req) == -1)
+		return;
+	memset(&o, 0, sizeof(o));
+	o.c = c;
+	o.reqid = imsg->hdr.peerid;
+	json = (req.flags & CTL_F_JSON) != 0;
+	switch (req.what) {
+	case CTL_SHOW_BINDINGS:
+	case CTL_SHOW_ROUTEOPT:
+		show_bindings(&o, json, req.arg);
+		break;
+	case CTL_SHOW_STATS:
+		show_stats(&o, json);
+		break;
+	default:
+		control_error(c, o.reqid, "the correspondent does not show "
+		    "that (bindings, routeopt, stats)");
+		return;
+	}
+	if (o.c == NULL)
+		return;		/* answered with an error */
+	out_flush(&o);
+	control_end(c, o.reqid);
+}
+
+void
+sig_ctl_delete(struct ctl_conn *c, const struct imsg *imsg, void *arg)
+{
+	struct ctl_request	 req;
+	struct in6_addr		 hoa;
+	char			 line[128];
+	int			 n;
+
+	if (ctl_request(c, imsg, &req) == -1)
+		return;
+	if (addr_parse(req.arg, &hoa) == -1) {
+		control_error(c, imsg->hdr.peerid, "%s: not an IPv6 address",
+		    req.arg);
+		return;
+	}
+	if (sig_binding_delete(&hoa) == -1) {
+		control_error(c, imsg->hdr.peerid, "%s: no binding", req.arg);
+		return;
+	}
+	n = snprintf(line, sizeof(line), (req.flags & CTL_F_JSON) ?
+	    "{\"deleted\":\"%s\"}\n" : "deleted %s\n", req.arg);
+	if (n > 0)
+		control_reply(c, IMSG_CTL_TEXT, imsg->hdr.peerid, line,
+		    (size_t)n);
+	control_end(c, imsg->hdr.peerid);
+}
