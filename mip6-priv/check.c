@@ -236,6 +236,8 @@ kr_check(const struct mip6_conf *c, uint32_t role, uint32_t type,
 		if (type == IMSG_KR_MN_HOME && (!mn_interface(c, mn->ifname) ||
 		    !global_unicast(&mn->coa)))
 			DENY("care-of address on %s not allowed", mn->ifname);
+		if (type == IMSG_KR_MN_AT_HOME && !mn_interface(c, mn->ifname))
+			DENY("home interface %s not ours", mn->ifname);
 		break;
 	case IMSG_KR_SUBSCRIBE:
 		if (sub->mask & ~(uint32_t)KR_SUB_ALL) {

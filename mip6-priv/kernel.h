@@ -136,6 +136,8 @@ int	 kr_ev_open(kr_ev_sink, void *arg);
 int	 kr_ev_fd(void);
 int	 kr_ev_xfrm_fd(void);
 int	 kr_ev_dispatch(void);
+/* The current links and addresses (KR_SUB_LINK, KR_SUB_ADDR) as events. */
+int	 kr_ev_dump(uint32_t mask);
 void	 kr_ev_close(void);
 
 #endif

@@ -211,6 +211,52 @@ kev_xfrm_msg(const struct nlmsghdr *nlh)
 	kev_sink(KR_SUB_XFRM, IMSG_KR_EV_XFRM, &ev, sizeof(ev), kev_arg);
 }
 
+static void
+kev_dump1(const struct nlmsghdr *nlh, void *arg)
+{
+	kev_route_msg(nlh);
+}
+
+/*
+ * The current links and addresses as events, for a role that just
+ * subscribed (a mobile node starting on a foreign link sees its care-of
+ * address without waiting for a change).
+ */
+int
+kr_ev_dump(uint32_t mask)
+{
+	struct ifinfomsg	 ifi;
+	struct ifaddrmsg	 ifa;
+	struct nl_msg		*msg;
+	int			 err = 0;
+
+	if (kev_sink == NULL)
+		return 0;
+	if (mask & KR_SUB_LINK) {
+		memset(&ifi, 0, sizeof(ifi));
+		ifi.ifi_family = AF_UNSPEC;
+		if ((msg = nlmsg_alloc_simple(RTM_GETLINK, 0)) == NULL ||
+		    nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) != 0) {
+			if (msg != NULL)
+				nlmsg_free(msg);
+			return ENOMEM;
+		}
+		err = kr_nl_dump(NETLINK_ROUTE, msg, kev_dump1, NULL);
+	}
+	if (err == 0 && (mask & KR_SUB_ADDR)) {
+		memset(&ifa, 0, sizeof(ifa));
+		ifa.ifa_family = AF_INET6;
+		if ((msg = nlmsg_alloc_simple(RTM_GETADDR, 0)) == NULL ||
+		    nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) != 0) {
+			if (msg != NULL)
+				nlmsg_free(msg);
+			return ENOMEM;
+		}
+		err = kr_nl_dump(NETLINK_ROUTE, msg, kev_dump1, NULL);
+	}
+	return err;
+}
+
 static int
 kev_read(struct kr_nl *nl, void (*fn)(const struct nlmsghdr *))
 {

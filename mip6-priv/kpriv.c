@@ -112,6 +112,8 @@ kp_read(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (kr_nl_dispatch(nl) == -1)
 		log_warn("netlink");
+	/* A callback may have queued on the other socket (a multi-step request). */
+	kr_flush();
 }
 
 int

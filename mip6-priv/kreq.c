@@ -322,11 +322,23 @@ kr_mn_step(struct kr_batch *b)
 		b->step = 0;
 		(void)xfrm_mn_ha(0, 1, esp, &m->hoa, &m->ha, &m->coa,
 		    kr_ignore_cb, NULL);
+		/* The policies of the start again: the deregistration is under ESP. */
+		(void)xfrm_mn_ha(1, 1, esp, &m->hoa, &m->ha, NULL, kr_ignore_cb,
+		    NULL);
 		/* The device takes the address and the table route along. */
-		b->pending++;
 		kr_rule_src(0, &m->hoa, 128, KR_MN_TABLE, KR_MN_RULE_PRIO,
 		    kr_ignore_cb, NULL);
-		kr_link_tnl_p2p(0, KR_MN_TNL, NULL, NULL, 0, kr_batch_cb, b);
+		if (if_nametoindex(KR_MN_TNL) != 0) {
+			b->pending++;
+			kr_link_tnl_p2p(0, KR_MN_TNL, NULL, NULL, 0, kr_batch_cb,
+			    b);
+		}
+		/* The home address back on the home interface (ifname). */
+		if ((idx = if_nametoindex(m->ifname)) != 0) {
+			b->pending++;
+			kr_addr(1, &m->hoa, (uint8_t)(m->plen ? m->plen : 128),
+			    idx, IFA_F_NODAD, kr_batch_cb, b);
+		}
 		memset(&k, 0, sizeof(k));
 		k.type = KO_LINK;
 		strlcpy(k.name, KR_MN_TNL, sizeof(k.name));
@@ -337,6 +349,13 @@ kr_mn_step(struct kr_batch *b)
 	switch (b->step) {
 	case 0:
 		b->step = 1;
+		/* Away: the home address leaves the home interface. */
+		idx = if_nametoindex(kr_conf->mn.home_ifname[0] != '\0' ?
+		    kr_conf->mn.home_ifname : kr_conf->mn.nifs > 0 ?
+		    kr_conf->mn.ifs[0].ifname : "");
+		if (idx != 0)
+			kr_addr(0, &m->hoa, (uint8_t)(m->plen ? m->plen : 128),
+			    idx, 0, kr_ignore_cb, NULL);
 		b->pending++;
 		kr_link_tnl_p2p(1, KR_MN_TNL, &m->coa, &m->ha,
 		    if_nametoindex(m->ifname), kr_batch_cb, b);
@@ -424,6 +443,10 @@ kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 	}
 	if (type == IMSG_KR_SUBSCRIBE) {
 		kr_subs[role] = ((const struct kr_subscribe *)data)->mask;
+		/* The state so far, before the reply: the role starts from it. */
+		if (kr_ev_dump(kr_subs[role] & (KR_SUB_LINK | KR_SUB_ADDR)) != 0)
+			log_warnx("%s: kernel event dump failed",
+			    conf_role_name(role));
 		if (kr_reply != NULL)
 			kr_reply(role, reqid, type, 0, kr_reply_arg);
 		return 0;

@@ -1,0 +1,64 @@
+/*
+ * The mobile node engine's shared state: mn.c (main, parent messages,
+ * decisions), mnnet.c (MH and ICMPv6 sockets), mnctl.c (mip6ctl show).
+ */
+#ifndef MIP6_MN_H
+#define MIP6_MN_H
+
+#include <stdint.h>
+
+#include "bul.h"
+#include "movement.h"
+
+struct mn_counters {
+	uint64_t	 rx_mh[8];		/* by MH type (0..7) */
+	uint64_t	 rx_mh_bad;		/* refused by the parser */
+	uint64_t	 rx_mh_foreign;		/* not from our home agent */
+	uint64_t	 rx_ba_status[256];	/* BAs by status */
+	uint64_t	 rx_ba_rh2;		/* BAs that came with an RH2 */
+	uint64_t	 rx_ra;			/* router advertisements used */
+	uint64_t	 rx_ra_bad;		/* ignored (hop limit, format) */
+	uint64_t	 tx_rs;			/* router solicitations sent */
+	uint64_t	 tx_failed;		/* sendmsg errors */
+	uint64_t	 kernel_requests;
+	uint64_t	 handovers;		/* decisions that changed */
+};
+
+struct mn_engine {
+	struct bul		 bul;
+	struct mv		 mv;
+	struct mv_decision	 where;		/* the last decision */
+	struct mn_counters	 ctr;
+	uint32_t		 kreqid;	/* last kernel request id */
+	uint32_t		 home_ifindex;	/* where home was detected */
+	char			 home_ifname[MV_IFNAMSIZ];
+	uint32_t		 coa_ifindex;
+	uint64_t		 started;	/* ms */
+	uint64_t		 moved_at;	/* ms, last decision change */
+	uint64_t		 handover_ms;	/* last decision change to BA */
+	int			 dhaad;		/* no home agent configured */
+};
+
+extern struct mn_engine	 mn;
+
+uint64_t mn_now(void);
+/* Carry out what the BUL asked for (BUL_ACT_*). */
+void	 mn_act(int);
+/* Decide where we are (movement.c) and tell the BUL. */
+void	 mn_evaluate(void);
+
+/* mnnet.c */
+void	 mn_net_init(void);
+int	 mn_send_bu(void);
+void	 mn_send_rs(uint32_t ifindex);
+
+/* mnctl.c */
+struct ctl_conn;
+struct imsg;
+void	 mn_ctl_show(struct ctl_conn *, const struct imsg *, void *);
+/* The text `mip6ctl show bul` / `show stats` prints (json: as JSON). */
+size_t	 mn_format_bul(char *, size_t, int json, const struct mn_engine *,
+	    uint64_t now);
+size_t	 mn_format_stats(char *, size_t, int json, const struct mn_engine *);
+
+#endif

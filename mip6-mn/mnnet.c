@@ -1,0 +1,400 @@
+/*
+ * The mobile node's sockets (opened by mip6-priv): Mobility Header in and
+ * out, router advertisements in, router solicitations out.
+ *
+ * A BU goes from the home address to the home agent.  Away, the XFRM
+ * policy mip6-priv installed with IMSG_KR_MN_HOME applies ESP (RFC 3776,
+ * keyed on the home address) and then the hao state, which puts the
+ * care-of address in the source and the home address in a Home Address
+ * option: the role needs no privilege (a Destination Options header given
+ * as ancillary data would need CAP_NET_RAW, and would come after ESP's
+ * selectors had seen the care-of address).  The kernel fills in the MH
+ * checksum over the home address (IPV6_CHECKSUM on the socket).
+ */
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/icmp6.h>
+#include <errno.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "mh.h"
+#include "proto.h"
+#include "role.h"
+#include "mn.h"
+
+#define MN_RXBUF	2048
+#define MN_CMSGBUF	512
+#define ND_HOPLIMIT	255
+#define RS_LEN		8
+
+static void	 mn_mh_read(evutil_socket_t, short, void *);
+static void	 mn_icmp_read(evutil_socket_t, short, void *);
+static void	 mn_mh_input(const uint8_t *, size_t, const struct in6_addr *,
+		    int);
+
+static struct event	*ev_mh, *ev_icmp;
+
+static void
+sockopt_on(int fd, int level, int opt, const char *name)
+{
+	int	 on = 1;
+
+	if (setsockopt(fd, level, opt, &on, sizeof(on)) == -1)
+		log_warn("%s: %s", __func__, name);
+}
+
+void
+mn_net_init(void)
+{
+	struct icmp6_filter	 f;
+	int			 mh = role_socket(ROLE_SOCK_MH);
+	int			 ic = role_socket(ROLE_SOCK_ICMP6);
+	int			 hops = ND_HOPLIMIT;
+
+	if (mh == -1)
+		log_warnx("%s: no Mobility Header socket", __func__);
+	else {
+		sockopt_on(mh, IPPROTO_IPV6, IPV6_RECVPKTINFO,
+		    "IPV6_RECVPKTINFO");
+		sockopt_on(mh, IPPROTO_IPV6, IPV6_RECVRTHDR, "IPV6_RECVRTHDR");
+		if ((ev_mh = event_new(role_base(), mh, EV_READ | EV_PERSIST,
+		    mn_mh_read, NULL)) == NULL || event_add(ev_mh, NULL) == -1)
+			fatalx("%s: cannot watch the MH socket", __func__);
+	}
+	if (ic == -1) {
+		log_warnx("%s: no ICMPv6 socket: movement from kernel events "
+		    "only", __func__);
+		return;
+	}
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	ICMP6_FILTER_SETPASS(ND_ROUTER_ADVERT, &f);
+	if (setsockopt(ic, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) == -1)
+		log_warn("%s: ICMP6_FILTER", __func__);
+	sockopt_on(ic, IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO");
+	sockopt_on(ic, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT");
+	if (setsockopt(ic, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+	    sizeof(hops)) == -1)
+		log_warn("%s: IPV6_MULTICAST_HOPS", __func__);
+	if ((ev_icmp = event_new(role_base(), ic, EV_READ | EV_PERSIST,
+	    mn_icmp_read, NULL)) == NULL || event_add(ev_icmp, NULL) == -1)
+		fatalx("%s: cannot watch the ICMPv6 socket", __func__);
+}
+
+/* L: the home address has the interface identifier of a link-local one. */
+static int
+mn_lflag(void)
+{
+	size_t	 k;
+
+	for (k = 0; k < mn.mv.naddrs; k++) {
+		const struct in6_addr *a = &mn.mv.addrs[k].addr;
+
+		if (a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80 &&
+		    memcmp(a->s6_addr + 8, mn.bul.hoa.s6_addr + 8, 8) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+mn_send_bu(void)
+{
+	struct bul		*b = &mn.bul;
+	struct mh_msg		 m;
+	struct mh_opt		 opt;
+	struct sockaddr_in6	 dst;
+	struct in6_pktinfo	 pi;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}			 cbuf;
+	uint8_t			 buf[128];
+	size_t			 len, nopts = 0;
+	enum mh_err		 e;
+	char			 a[INET6_ADDRSTRLEN];
+	int			 fd = role_socket(ROLE_SOCK_MH);
+
+	memset(&m, 0, sizeof(m));
+	m.type = MH_TYPE_BU;
+	m.u.bu.seq = b->seq;
+	m.u.bu.flags = b->flags | (mn_lflag() ? MH_BU_F_L : 0);
+	m.u.bu.lifetime = b->lifetime_units;
+	if (b->away) {
+		/* The care-of address inside the ESP-protected part too. */
+		memset(&opt, 0, sizeof(opt));
+		opt.type = MH_OPT_ALTCOA;
+		opt.u.altcoa = b->coa;
+		nopts = 1;
+	}
+	if ((e = mh_build(&m, &opt, nopts, NULL, NULL, buf, sizeof(buf),
+	    &len)) != MH_OK) {
+		log_warnx("%s: %s", __func__, mh_err_str(e));
+		return -1;
+	}
+	memset(&dst, 0, sizeof(dst));
+	dst.sin6_family = AF_INET6;
+	dst.sin6_addr = b->ha;
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi6_addr = b->hoa;
+	pi.ipi6_ifindex = b->away ? 0 : mn.home_ifindex;
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &dst;
+	msg.msg_namelen = sizeof(dst);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	inet_ntop(AF_INET6, &b->coa, a, sizeof(a));
+	if (fd == -1 || sendmsg(fd, &msg, 0) == -1) {
+		mn.ctr.tx_failed++;
+		log_warn("BU seq %u to the home agent (care-of %s)", b->seq, a);
+		return -1;
+	}
+	log_debug("BU seq %u lifetime %us %s care-of %s (try %u)", b->seq,
+	    (unsigned int)b->lifetime_units * 4, b->away ? "away" : "home", a,
+	    b->tries);
+	return 0;
+}
+
+void
+mn_send_rs(uint32_t ifindex)
+{
+	struct sockaddr_in6	 dst;
+	struct in6_pktinfo	 pi;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}			 cbuf;
+	uint8_t			 rs[RS_LEN];
+	int			 fd = role_socket(ROLE_SOCK_ICMP6);
+
+	if (fd == -1)
+		return;
+	memset(rs, 0, sizeof(rs));
+	rs[0] = ND_ROUTER_SOLICIT;
+	memset(&dst, 0, sizeof(dst));
+	dst.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::2", &dst.sin6_addr);
+	dst.sin6_scope_id = ifindex;
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi6_ifindex = ifindex;
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = rs;
+	iov.iov_len = sizeof(rs);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &dst;
+	msg.msg_namelen = sizeof(dst);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	/* Best effort: the kernel solicits too, and RAs come unasked. */
+	if (sendmsg(fd, &msg, 0) == -1)
+		log_debug("router solicitation on %u: %s", ifindex,
+		    strerror(errno));
+	else
+		mn.ctr.tx_rs++;
+}
+
+static void
+mn_mh_read(evutil_socket_t fd, short ev, void *arg)
+{
+	uint8_t			 buf[MN_RXBUF];
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[MN_CMSGBUF];
+	}			 cbuf;
+	struct sockaddr_in6	 src;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	ssize_t			 n;
+	int			 rh2;
+
+	for (;;) {
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &src;
+		msg.msg_namelen = sizeof(src);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf.buf;
+		msg.msg_controllen = sizeof(cbuf.buf);
+		if ((n = recvmsg(fd, &msg, 0)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("%s", __func__);
+			return;
+		}
+		rh2 = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm))
+			if (cm->cmsg_level == IPPROTO_IPV6 &&
+			    cm->cmsg_type == IPV6_RTHDR)
+				rh2 = 1;
+		mn_mh_input(buf, (size_t)n, &src.sin6_addr, rh2);
+	}
+}
+
+static void
+mn_mh_input(const uint8_t *buf, size_t len, const struct in6_addr *src,
+    int rh2)
+{
+	struct mh_msg		 m;
+	enum mh_err		 e;
+	enum bul_ba_result	 r;
+	char			 a[INET6_ADDRSTRLEN];
+	uint16_t		 refresh;
+	int			 act = 0;
+	uint64_t		 now = mn_now();
+
+	inet_ntop(AF_INET6, src, a, sizeof(a));
+	/* The raw socket checked the checksum already. */
+	if ((e = mh_parse(buf, len, NULL, NULL, &m)) != MH_OK) {
+		mn.ctr.rx_mh_bad++;
+		log_debug("MH from %s: %s", a, mh_err_str(e));
+		return;
+	}
+	if (m.type < 8)
+		mn.ctr.rx_mh[m.type]++;
+	if (memcmp(src, &mn.bul.ha, sizeof(*src)) != 0) {
+		/* Route optimization (mip6-sig's side of it) is not ours. */
+		mn.ctr.rx_mh_foreign++;
+		log_debug("%s from %s: not our home agent", mh_type_str(m.type)
+		    ? mh_type_str(m.type) : "MH", a);
+		return;
+	}
+	switch (m.type) {
+	case MH_TYPE_BA:
+		mn.ctr.rx_ba_status[m.u.ba.status]++;
+		if (rh2)
+			mn.ctr.rx_ba_rh2++;
+		refresh = MH_HAS_OPT(&m.opts, MH_OPT_BRA) ? m.opts.refresh : 0;
+		act = bul_ba(&mn.bul, m.u.ba.status, m.u.ba.seq,
+		    m.u.ba.lifetime, refresh, now, &r);
+		switch (r) {
+		case BUL_BA_ACCEPTED:
+			mn.handover_ms = now - mn.moved_at;
+			log_info("home agent %s accepted seq %u: %s, lifetime "
+			    "%us (%llu ms after the link change)", a,
+			    m.u.ba.seq, mn.bul.away ? "registered" : "?",
+			    mn.bul.granted, (unsigned long long)mn.handover_ms);
+			break;
+		case BUL_BA_DEREGISTERED:
+			log_info("home agent %s accepted the deregistration "
+			    "(seq %u): at home", a, m.u.ba.seq);
+			break;
+		case BUL_BA_RESYNC:
+			log_warnx("home agent %s: sequence number out of window; "
+			    "its last is %u, sending %u", a, m.u.ba.seq,
+			    mn.bul.seq + (act ? 0 : 1));
+			break;
+		case BUL_BA_REJECTED:
+			log_warnx("home agent %s refused seq %u: %u (%s); "
+			    "retry in %u ms", a, m.u.ba.seq, m.u.ba.status,
+			    bul_status_str(m.u.ba.status),
+			    mn.bul.retry_pending ? mn.bul.backoff_ms : 0);
+			break;
+		default:
+			log_debug("BA from %s seq %u status %u: %s", a,
+			    m.u.ba.seq, m.u.ba.status, bul_ba_result_str(r));
+			break;
+		}
+		break;
+	case MH_TYPE_BRR:
+		log_info("binding refresh request from %s", a);
+		act = bul_brr(&mn.bul, now);
+		break;
+	case MH_TYPE_BE:
+		log_warnx("binding error from %s: status %u", a, m.u.be.status);
+		break;
+	default:
+		break;
+	}
+	mn_act(act);
+}
+
+static void
+mn_icmp_read(evutil_socket_t fd, short ev, void *arg)
+{
+	uint8_t			 buf[MN_RXBUF];
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[MN_CMSGBUF];
+	}			 cbuf;
+	struct sockaddr_in6	 src;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	struct in6_pktinfo	 pi;
+	struct mv_ra		 ra;
+	ssize_t			 n;
+	int			 hops, have_pi;
+
+	for (;;) {
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_name = &src;
+		msg.msg_namelen = sizeof(src);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf.buf;
+		msg.msg_controllen = sizeof(cbuf.buf);
+		if ((n = recvmsg(fd, &msg, 0)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("%s", __func__);
+			return;
+		}
+		hops = -1;
+		have_pi = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != IPPROTO_IPV6)
+				continue;
+			if (cm->cmsg_type == IPV6_HOPLIMIT &&
+			    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+				memcpy(&hops, CMSG_DATA(cm), sizeof(hops));
+			else if (cm->cmsg_type == IPV6_PKTINFO &&
+			    cm->cmsg_len == CMSG_LEN(sizeof(pi))) {
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				have_pi = 1;
+			}
+		}
+		/* RFC 4861 6.1.2: from a link-local source, hop limit 255. */
+		if (hops != ND_HOPLIMIT || !have_pi ||
+		    !IN6_IS_ADDR_LINKLOCAL(&src.sin6_addr) ||
+		    mv_ra_parse(buf, (size_t)n, &ra) == -1) {
+			mn.ctr.rx_ra_bad++;
+			continue;
+		}
+		if (mv_ra(&mn.mv, pi.ipi6_ifindex, &ra, mn_now())) {
+			mn.ctr.rx_ra++;
+			mn_evaluate();
+		}
+	}
+}
