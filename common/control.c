@@ -229,6 +229,24 @@ control_end(struct ctl_conn *c, uint32_t reqid)
 }
 
 int
+control_alive(const struct ctl_conn *c)
+{
+	const struct ctl_conn	*x;
+
+	TAILQ_FOREACH(x, &ctl_conns, entry)
+		if (x == c)
+			return 1;
+	return 0;
+}
+
+void
+control_flush(struct ctl_conn *c)
+{
+	if (control_alive(c))
+		control_schedule_write(c);
+}
+
+int
 control_connect(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un	 sun;

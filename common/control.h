@@ -39,6 +39,12 @@ void	 control_reply(struct ctl_conn *, uint32_t type, uint32_t reqid,
 void	 control_error(struct ctl_conn *, uint32_t reqid, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 control_end(struct ctl_conn *, uint32_t reqid);
+/*
+ * For replies sent later than the handler (an answer that waits for the
+ * parent): whether the connection is still open, and write what is queued.
+ */
+int	 control_alive(const struct ctl_conn *);
+void	 control_flush(struct ctl_conn *);
 
 /*
  * Client side (mip6ctl): connect to the socket at path.  Returns the

@@ -1,44 +1,816 @@
 /*
- * mip6-ha: the home agent: binding cache, home registration, DHAAD (engine to come).
+ * mip6-ha: the home agent (RFC 6275 sections 9 and 10).
+ *
  * Started by mip6-priv with its socket on fd 3; role_main() receives the
  * configuration, sandboxes the process and serves the control socket.
- * Engine files hook in through ha_ops and ha_ctl below.
+ * The engine:
+ *   raw MH socket -> mh_parse -> hareg_decide -> hareg_commit
+ *     -> kernel requests to mip6-priv (IMSG_KR_BIND_ADD/DEL)
+ *     -> BA with a type 2 routing header once the kernel said yes
+ *   one libevent timer for the binding cache's earliest deadline
+ *     (Binding Refresh Request, expiry)
+ *   DAD probe on the home link before a first registration (ICMPv6 socket)
+ * Control handlers live in hactl.c, the socket code in hanet.c.
  */
-#include <stddef.h>
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <netinet/in.h>
+#include <netinet/icmp6.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include <event2/event.h>
+
+#include "addr.h"
+#include "bcache.h"
 #include "config.h"
 #include "control.h"
+#include "counters.h"
+#include "ha.h"
+#include "hanet.h"
+#include "hareg.h"
 #include "imsg.h"
+#include "log.h"
+#include "mh.h"
 #include "proto.h"
 #include "role.h"
 
-static int	 ha_dispatch_main(const struct imsg *);
+/* RFC 4861 RETRANS_TIMER: how long a DAD probe waits for a defender. */
+#define HA_DAD_WAIT_MS		1000
+/* Datagrams read per wake-up, so the control socket is not starved. */
+#define HA_RX_BURST		64
+#define HA_MAX_IFS		64
+#define MS_PER_S		1000
+#define NS_PER_MS		1000000
 
-/* Control requests (mip6ctl); add show/stats handlers here. */
-static const struct control_handler ha_ctl[] = {
-	{ IMSG_CTL_STATUS, role_ctl_status },
-	{ 0, NULL }
+/* A kernel request waiting for mip6-priv's answer. */
+struct ha_pend {
+	TAILQ_ENTRY(ha_pend)	 entry;
+	uint32_t		 reqid;
+	uint32_t		 type;
+	struct hareg_result	 r;	/* the BA to send when it succeeds */
+	int			 has_result;
+	unsigned int		 ifindex;	/* home link, for the NA */
 };
+
+/* A DAD probe for a first registration's home address. */
+struct ha_dad {
+	TAILQ_ENTRY(ha_dad)	 entry;
+	struct in6_addr		 hoa;
+	unsigned int		 ifindex;
+	struct event		*ev;
+	int			 joined;
+};
+
+static int	 ha_dispatch_main(const struct imsg *);
+static void	 ha_init(const struct mip6_conf *);
+static void	 ha_reconf(const struct mip6_conf *);
+static void	 ha_mh_read(evutil_socket_t, short, void *);
+static void	 ha_icmp6_read(evutil_socket_t, short, void *);
+static void	 ha_timer(evutil_socket_t, short, void *);
+static void	 ha_timer_arm(void);
+static void	 ha_bu(const uint8_t *, size_t, const struct mh_msg *,
+		    const struct hanet_rx *);
+static void	 ha_result(struct hareg_result *, const char *ifname,
+		    int was_active);
+static void	 ha_send_ba(const struct hareg_result *);
+static void	 ha_send_be(const struct hanet_rx *, uint8_t status);
+static void	 ha_send_brr(struct bc_entry *);
+static int	 ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
+		    const struct in6_addr *coa, const char *ifname,
+		    const struct hareg_result *);
+static void	 ha_kr_reply(const struct imsg *);
+static void	 ha_dad_start(const struct hareg_result *);
+static void	 ha_dad_timeout(evutil_socket_t, short, void *);
+static void	 ha_dad_finish(struct ha_dad *, int ok);
+static struct ha_dad *ha_dad_find(const struct in6_addr *);
+static void	 ha_dad_cancel(const struct in6_addr *);
+static const struct hanet_if *ha_if(const char *name);
+static int64_t	 ha_now_ms(void);
+static int	 ha_esp(const struct in6_addr *hoa);
 
 static const struct role_ops ha_ops = {
 	.role = ROLE_HA,
 	.ctl = ha_ctl,
+	.init = ha_init,
+	.reconf = ha_reconf,
 	.dispatch_main = ha_dispatch_main,
 };
+
+static const struct mip6_conf	*ha_conf;
+static struct bcache		 ha_bc;
+static struct hareg_ctx		 ha_reg;
+static struct ha_counters	 ha_ctr;
+static struct hareg_rate	 ha_be_rate;
+static int			 ha_mhfd = -1, ha_icmpfd = -1;
+static struct event		*ha_ev_mh, *ha_ev_icmp, *ha_ev_timer;
+static uint32_t			 ha_reqid;
+static TAILQ_HEAD(, ha_pend)	 ha_pends = TAILQ_HEAD_INITIALIZER(ha_pends);
+static TAILQ_HEAD(, ha_dad)	 ha_dads = TAILQ_HEAD_INITIALIZER(ha_dads);
+/* Interfaces, learnt before the sandbox (no ioctl inside it). */
+static struct hanet_if		 ha_ifs[HA_MAX_IFS];
+static size_t			 ha_nifs;
+/* The pending `mip6ctl show kernel`. */
+static uint32_t			 ha_show_reqid;
+
+int64_t
+ha_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec + (ts.tv_nsec > 0);
+}
+
+static int64_t
+ha_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
+}
+
+const struct bcache *
+ha_bcache(void)
+{
+	return &ha_bc;
+}
+
+const struct ha_counters *
+ha_counters(void)
+{
+	return &ha_ctr;
+}
+
+const char *
+ha_entry_ifname(const struct bc_entry *e)
+{
+	if (ha_conf == NULL || e->link >= ha_conf->ha.nlinks)
+		return NULL;
+	return ha_conf->ha.links[e->link].ifname;
+}
+
+static const struct hanet_if *
+ha_if(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < ha_nifs; i++)
+		if (strcmp(ha_ifs[i].name, name) == 0)
+			return &ha_ifs[i];
+	return NULL;
+}
+
+/*
+ * Whether a BU from hoa arrived under ESP.  The socket cannot tell; the
+ * kernel can: with ipsec required, mip6-priv installed for every
+ * configured mobile node an inbound policy that lets a BU from its home
+ * address in only through ESP (RFC 3776), so a BU we read from such an
+ * address was protected.  Any other home address has no such policy.
+ */
+static int
+ha_esp(const struct in6_addr *hoa)
+{
+	if (ha_conf->ha.ipsec != IPSEC_REQUIRED || ha_conf->ha.nlinks == 0)
+		return 0;
+	return hareg_mn_find(&ha_reg, hoa) != NULL;
+}
+
+static void
+ha_init(const struct mip6_conf *conf)
+{
+	ha_conf = conf;
+	if (bc_init(&ha_bc, conf->ha.max_bindings) == -1 ||
+	    hareg_ctx_init(&ha_reg, &conf->ha, &ha_bc) == -1)
+		fatal("%s", __func__);
+	hareg_rate_init(&ha_be_rate, conf->ha.be_rate, ha_now_ms());
+	if (conf->ha.ipsec == IPSEC_DISABLED)
+		log_warnx("ipsec: disabled: home registrations are accepted "
+		    "without ESP (RFC 3776 requires it; use only in a lab)");
+	else if (conf->ha.nmns == 0)
+		log_warnx("ipsec: required but no mobile node is configured: "
+		    "every home registration will be dropped");
+	ha_mhfd = role_socket(ROLE_SOCK_MH);
+	ha_icmpfd = role_socket(ROLE_SOCK_ICMP6);
+	if (ha_mhfd == -1)
+		fatalx("no Mobility Header socket from the parent");
+	if (hanet_mh_setup(ha_mhfd) == -1)
+		fatal("Mobility Header socket options");
+	if ((ha_ev_mh = event_new(role_base(), ha_mhfd, EV_READ | EV_PERSIST,
+	    ha_mh_read, NULL)) == NULL || event_add(ha_ev_mh, NULL) == -1)
+		fatalx("cannot watch the Mobility Header socket");
+	if (ha_icmpfd != -1) {
+		if (hanet_icmp6_setup(ha_icmpfd) == -1)
+			fatal("ICMPv6 socket options");
+		if ((ha_ev_icmp = event_new(role_base(), ha_icmpfd,
+		    EV_READ | EV_PERSIST, ha_icmp6_read, NULL)) == NULL ||
+		    event_add(ha_ev_icmp, NULL) == -1)
+			fatalx("cannot watch the ICMPv6 socket");
+	} else if (conf->ha.dad)
+		log_warnx("no ICMPv6 socket: DAD probes are not sent");
+	if ((ha_ev_timer = evtimer_new(role_base(), ha_timer, NULL)) == NULL)
+		fatalx("cannot create the binding timer");
+	log_info("home agent: %zu home link(s), max-bindings %u, "
+	    "max-lifetime %u s, dad %s, ipsec %s", conf->ha.nlinks,
+	    conf->ha.max_bindings, conf->ha.max_lifetime,
+	    conf->ha.dad ? "on" : "off",
+	    conf->ha.ipsec == IPSEC_REQUIRED ? "required" : "disabled");
+}
+
+static void
+ha_reconf(const struct mip6_conf *conf)
+{
+	ha_conf = conf;
+	hareg_ctx_free(&ha_reg);
+	if (hareg_ctx_init(&ha_reg, &conf->ha, &ha_bc) == -1)
+		fatal("%s", __func__);
+	ha_bc.max = conf->ha.max_bindings;
+	hareg_rate_init(&ha_be_rate, conf->ha.be_rate, ha_now_ms());
+}
 
 /* Messages from the parent beyond start-up and configuration. */
 static int
 ha_dispatch_main(const struct imsg *imsg)
 {
+	const struct kr_show_obj	*so;
+	char				 line[KR_SHOW_LEN];
+
 	switch (imsg->hdr.type) {
-	/* kernel replies and events for the engine go here */
+	case IMSG_KR_REPLY:
+		ha_kr_reply(imsg);
+		return 1;
+	case IMSG_KR_SHOW_OBJ:
+		if (!proto_check_len(imsg->datalen, sizeof(*so)))
+			fatalx("parent: bad kernel object length");
+		so = imsg->data;
+		memcpy(line, so->line, sizeof(line));
+		line[sizeof(line) - 1] = '\0';
+		if (ha_show_reqid != 0)
+			hactl_kernel_obj(line, 0);
+		return 1;
+	case IMSG_KR_EV_LINK:
+	case IMSG_KR_EV_ADDR:
+	case IMSG_KR_EV_ROUTE:
+	case IMSG_KR_EV_NEIGH:
+	case IMSG_KR_EV_XFRM:
+		return 1;
 	default:
 		return 0;
+	}
+}
+
+static void
+ha_mh_read(evutil_socket_t fd, short ev, void *arg)
+{
+	uint8_t			 buf[MH_MAX_LEN];
+	struct hanet_rx		 rx;
+	struct mh_msg		 m;
+	enum mh_err		 err;
+	ssize_t			 n;
+	int			 i;
+	char			 a[ADDR_STRLEN];
+
+	for (i = 0; i < HA_RX_BURST; i++) {
+		if ((n = hanet_recv_mh(fd, buf, sizeof(buf), &rx)) == 0)
+			return;
+		if (n == -1) {
+			log_warn("%s: recvmsg", __func__);
+			return;
+		}
+		/* The raw MH socket verified the checksum already. */
+		err = mh_parse(buf, (size_t)n, NULL, NULL, &m);
+		if (err == MH_ERR_TYPE && (size_t)n > 2)
+			ha_ctr_rx(&ha_ctr, buf[2]);
+		if (err != MH_OK) {
+			ha_ctr_rx_err(&ha_ctr, err);
+			log_debug("MH from %s: %s", addr_ntop(&rx.src, a,
+			    sizeof(a)), mh_err_str(err));
+			if (m.answer.kind == MH_ANSWER_BE)
+				ha_send_be(&rx, m.answer.be_status);
+			continue;
+		}
+		ha_ctr_rx(&ha_ctr, m.type);
+		if (rx.bad_exthdr) {
+			ha_ctr_rx_err(&ha_ctr, MH_ERR_EXTHDR);
+			continue;
+		}
+		switch (m.type) {
+		case MH_TYPE_BU:
+			ha_bu(buf, (size_t)n, &m, &rx);
+			break;
+		default:
+			/* RFC 6275 9.3.3: a Home Address option from an
+			 * address we have no binding for. */
+			if (rx.has_hao && bc_lookup(&ha_bc, &rx.hoa) == NULL)
+				ha_send_be(&rx, BE_STATUS_UNKNOWN_HAO);
+			log_debug("%s from %s ignored", mh_type_str(m.type),
+			    addr_ntop(&rx.src, a, sizeof(a)));
+			break;
+		}
+	}
+}
+
+static void
+ha_bu(const uint8_t *buf, size_t len, const struct mh_msg *m,
+    const struct hanet_rx *rx)
+{
+	struct hareg_in		 in;
+	struct hareg_result	 r;
+	struct bc_entry		*e;
+	const char		*ifname = NULL;
+	int			 was_active = 0;
+	char			 h[ADDR_STRLEN], c[ADDR_STRLEN];
+
+	memset(&in, 0, sizeof(in));
+	in.bu = m;
+	in.src = rx->src;
+	in.dst = rx->dst;
+	in.hao = rx->has_hao ? &rx->hoa : NULL;
+	in.esp = ha_esp(rx->has_hao ? &rx->hoa : &rx->src);
+	in.prefix_valid = HAREG_LIFETIME_UNKNOWN;
+	in.now = ha_now();
+	hareg_decide(&ha_reg, &in, &r);
+	/* Read the binding before commit: a removal frees it. */
+	if ((e = bc_lookup(&ha_bc, &r.hoa)) != NULL) {
+		ifname = ha_entry_ifname(e);
+		was_active = e->state == BC_ST_ACTIVE;
+	}
+	(void)hareg_commit(&ha_reg, &in, &r);
+	ha_ctr_bu(&ha_ctr, r.reason);
+	log_debug("BU seq %u from %s hoa %s: %s, op %s, status %u",
+	    m->u.bu.seq, addr_ntop(&rx->src, c, sizeof(c)),
+	    addr_ntop(&r.hoa, h, sizeof(h)), hareg_reason_str(r.reason),
+	    hareg_op_str(r.op), r.status);
+	(void)buf;
+	(void)len;
+	ha_result(&r, ifname, was_active);
+	ha_timer_arm();
+}
+
+/* Carry out a decision: kernel work, DAD, BA. */
+static void
+ha_result(struct hareg_result *r, const char *ifname, int was_active)
+{
+	const char	*lname = NULL;
+	char		 h[ADDR_STRLEN], c[ADDR_STRLEN];
+
+	if (r->link >= 0 && (size_t)r->link < ha_conf->ha.nlinks)
+		lname = ha_conf->ha.links[r->link].ifname;
+	switch (r->op) {
+	case HAREG_OP_NONE:
+		break;
+	case HAREG_OP_ADD:
+		if (r->need_dad) {
+			ha_dad_start(r);
+			return;
+		}
+		log_info("binding %s -> %s accepted (lifetime %u s)",
+		    addr_ntop(&r->hoa, h, sizeof(h)),
+		    addr_ntop(&r->coa, c, sizeof(c)),
+		    mip6_lifetime_to_sec(r->lifetime));
+		/* The BA waits for the kernel state. */
+		if (ha_kr_bind(IMSG_KR_BIND_ADD, &r->hoa, &r->coa, lname, r)
+		    == 0)
+			return;
+		break;
+	case HAREG_OP_UPDATE:
+		if (!was_active)
+			return;		/* still in DAD: the BA follows it */
+		if (r->coa_changed) {
+			log_info("binding %s moves to %s",
+			    addr_ntop(&r->hoa, h, sizeof(h)),
+			    addr_ntop(&r->coa, c, sizeof(c)));
+			if (ha_kr_bind(IMSG_KR_BIND_ADD, &r->hoa, &r->coa,
+			    lname, r) == 0)
+				return;
+		}
+		break;
+	case HAREG_OP_REMOVE:
+		log_info("binding %s deregistered",
+		    addr_ntop(&r->hoa, h, sizeof(h)));
+		if (was_active)
+			(void)ha_kr_bind(IMSG_KR_BIND_DEL, &r->hoa, NULL,
+			    ifname != NULL ? ifname : lname, NULL);
+		else
+			ha_dad_cancel(&r->hoa);
+		break;
+	}
+	if (r->send_ba)
+		ha_send_ba(r);
+}
+
+static void
+ha_send_ba(const struct hareg_result *r)
+{
+	uint8_t		 buf[MH_MAX_LEN];
+	size_t		 len;
+	char		 a[ADDR_STRLEN];
+
+	if (hareg_build_ba(r, buf, sizeof(buf), &len) != MH_OK) {
+		ha_ctr_misc(&ha_ctr, HA_CTR_TX_FAILED);
+		return;
+	}
+	/* With a type 2 routing header the BA travels to the care-of
+	 * address and names the home address as its final destination. */
+	if (hanet_send_mh(ha_mhfd, buf, len, &r->ha,
+	    r->ba_rh2 ? &r->hoa : &r->ba_dst,
+	    r->ba_rh2 ? &r->ba_dst : NULL) == -1) {
+		log_warn("BA to %s", addr_ntop(&r->ba_dst, a, sizeof(a)));
+		ha_ctr_misc(&ha_ctr, HA_CTR_TX_FAILED);
+		return;
+	}
+	ha_ctr_tx(&ha_ctr, MH_TYPE_BA, r->status);
+}
+
+/* Binding Error to the packet's source (its care-of address), rate limited. */
+static void
+ha_send_be(const struct hanet_rx *rx, uint8_t status)
+{
+	uint8_t			 buf[MH_MAX_LEN];
+	size_t			 len;
+	struct in6_addr		 hoa;
+	char			 a[ADDR_STRLEN];
+
+	if (!addr_is_global_unicast(&rx->src) ||
+	    IN6_IS_ADDR_UNSPECIFIED(&rx->dst))
+		return;
+	if (!hareg_rate_allow(&ha_be_rate, ha_now_ms())) {
+		ha_ctr_misc(&ha_ctr, HA_CTR_BE_RATE_LIMITED);
+		return;
+	}
+	memset(&hoa, 0, sizeof(hoa));
+	if (rx->has_hao)
+		hoa = rx->hoa;
+	if (hareg_build_be(&rx->dst, &rx->src, status, &hoa, buf, sizeof(buf),
+	    &len) != MH_OK)
+		return;
+	if (hanet_send_mh(ha_mhfd, buf, len, &rx->dst, &rx->src, NULL) ==
+	    -1) {
+		log_warn("BE to %s", addr_ntop(&rx->src, a, sizeof(a)));
+		ha_ctr_misc(&ha_ctr, HA_CTR_TX_FAILED);
+		return;
+	}
+	ha_ctr_tx(&ha_ctr, MH_TYPE_BE, 0);
+}
+
+static void
+ha_send_brr(struct bc_entry *e)
+{
+	uint8_t			 buf[MH_MAX_LEN];
+	size_t			 len;
+	const struct in6_addr	*ha;
+	char			 a[ADDR_STRLEN];
+
+	if (e->link >= ha_conf->ha.nlinks)
+		return;
+	ha = &ha_conf->ha.links[e->link].addr;
+	if (hareg_build_brr(ha, &e->hoa, buf, sizeof(buf), &len) != MH_OK)
+		return;
+	if (hanet_send_mh(ha_mhfd, buf, len, ha, &e->hoa, &e->coa) == -1) {
+		log_warn("BRR to %s", addr_ntop(&e->coa, a, sizeof(a)));
+		ha_ctr_misc(&ha_ctr, HA_CTR_TX_FAILED);
+		return;
+	}
+	e->stats.brr_sent++;
+	ha_ctr_tx(&ha_ctr, MH_TYPE_BRR, 0);
+}
+
+/*
+ * Ask mip6-priv to bind (or unbind) hoa.  With r the BA of r is sent when
+ * the kernel answered.  0 when asked, -1 when the request could not go.
+ */
+static int
+ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
+    const struct in6_addr *coa, const char *ifname,
+    const struct hareg_result *r)
+{
+	struct kr_bind		 kb;
+	struct ha_pend		*p;
+	const struct hanet_if	*hi;
+
+	if (ifname == NULL)
+		return -1;
+	memset(&kb, 0, sizeof(kb));
+	kb.hoa = *hoa;
+	if (coa != NULL)
+		kb.coa = *coa;
+	strncpy(kb.ifname, ifname, sizeof(kb.ifname) - 1);
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		log_warn("%s", __func__);
+		return -1;
+	}
+	if (++ha_reqid == 0)
+		ha_reqid = 1;
+	p->reqid = ha_reqid;
+	p->type = type;
+	if (r != NULL) {
+		p->r = *r;
+		p->has_result = 1;
+	} else
+		p->r.hoa = *hoa;
+	if ((hi = ha_if(ifname)) != NULL)
+		p->ifindex = hi->index;
+	if (role_compose_main(type, p->reqid, -1, &kb, sizeof(kb)) == -1) {
+		free(p);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&ha_pends, p, entry);
+	return 0;
+}
+
+static void
+ha_kr_reply(const struct imsg *imsg)
+{
+	const struct kr_reply	*kr;
+	struct ha_pend		*p;
+	struct bc_entry		*e;
+	const struct hanet_if	*hi;
+	char			 h[ADDR_STRLEN];
+
+	if (!proto_check_len(imsg->datalen, sizeof(*kr)))
+		fatalx("parent: bad kernel reply length");
+	kr = imsg->data;
+	if (kr->type == IMSG_KR_SHOW && imsg->hdr.peerid == ha_show_reqid &&
+	    ha_show_reqid != 0) {
+		ha_show_reqid = 0;
+		hactl_kernel_obj(NULL, kr->error);
+		return;
+	}
+	TAILQ_FOREACH(p, &ha_pends, entry)
+		if (p->reqid == imsg->hdr.peerid)
+			break;
+	if (p == NULL)
+		return;
+	TAILQ_REMOVE(&ha_pends, p, entry);
+	addr_ntop(&p->r.hoa, h, sizeof(h));
+	if (kr->error != 0) {
+		log_warnx("kernel state for %s: %s", h, strerror(kr->error));
+		if (p->type == IMSG_KR_BIND_ADD && p->has_result) {
+			/* No forwarding for it: refuse, and forget it. */
+			e = bc_lookup(&ha_bc, &p->r.hoa);
+			if (e != NULL && addr_equal(&e->coa, &p->r.coa)) {
+				if (p->r.op == HAREG_OP_UPDATE)
+					(void)ha_kr_bind(IMSG_KR_BIND_DEL,
+					    &e->hoa, NULL, ha_entry_ifname(e),
+					    NULL);
+				bc_remove(&ha_bc, e);
+				ha_timer_arm();
+			}
+			p->r.status = BA_STATUS_NO_RESOURCES;
+			p->r.lifetime = 0;
+			p->r.send_ba = 1;
+			ha_ctr_bu(&ha_ctr, HAREG_R_NO_RESOURCES);
+			ha_send_ba(&p->r);
+		}
+		free(p);
+		return;
+	}
+	if (p->type == IMSG_KR_BIND_ADD && p->has_result) {
+		if (p->r.send_ba)
+			ha_send_ba(&p->r);
+		/* RFC 6275 10.4.1: neighbours learn the home agent's
+		 * link-layer address for the home address. */
+		if (p->r.op == HAREG_OP_ADD && ha_icmpfd != -1 &&
+		    p->ifindex != 0) {
+			hi = NULL;
+			if (p->r.link >= 0 &&
+			    (size_t)p->r.link < ha_conf->ha.nlinks)
+				hi = ha_if(ha_conf->ha.links[p->r.link].ifname);
+			if (hanet_send_na(ha_icmpfd, p->ifindex, &p->r.hoa,
+			    hi != NULL && hi->has_mac ? hi->mac : NULL) == -1)
+				log_warn("unsolicited NA for %s", h);
+		}
+	}
+	free(p);
+}
+
+int
+ha_delete_binding(const struct in6_addr *hoa)
+{
+	struct bc_entry	*e;
+	char		 h[ADDR_STRLEN];
+
+	if ((e = bc_lookup(&ha_bc, hoa)) == NULL)
+		return -1;
+	log_info("binding %s deleted by the operator",
+	    addr_ntop(hoa, h, sizeof(h)));
+	if (e->state == BC_ST_ACTIVE)
+		(void)ha_kr_bind(IMSG_KR_BIND_DEL, &e->hoa, NULL,
+		    ha_entry_ifname(e), NULL);
+	else
+		ha_dad_cancel(&e->hoa);
+	bc_remove(&ha_bc, e);
+	ha_timer_arm();
+	return 0;
+}
+
+int
+ha_kernel_show(struct ctl_conn *c, uint32_t reqid, int json)
+{
+	(void)c;
+	(void)reqid;
+	(void)json;
+	if (ha_show_reqid != 0)
+		return -1;
+	if (++ha_reqid == 0)
+		ha_reqid = 1;
+	ha_show_reqid = ha_reqid;
+	if (role_compose_main(IMSG_KR_SHOW, ha_show_reqid, -1, NULL, 0) ==
+	    -1) {
+		ha_show_reqid = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The one binding timer: Binding Refresh Requests and expiries. */
+static void
+ha_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bc_entry	*e;
+	enum bc_event	 bev;
+	int64_t		 now = ha_now();
+	char		 h[ADDR_STRLEN];
+
+	while ((e = bc_pop_due(&ha_bc, now, &bev)) != NULL) {
+		switch (bev) {
+		case BC_EV_BRR:
+			if (e->state == BC_ST_ACTIVE)
+				ha_send_brr(e);
+			break;
+		case BC_EV_EXPIRE:
+			log_info("binding %s expired",
+			    addr_ntop(&e->hoa, h, sizeof(h)));
+			ha_ctr_misc(&ha_ctr, HA_CTR_EXPIRED);
+			if (e->state == BC_ST_ACTIVE)
+				(void)ha_kr_bind(IMSG_KR_BIND_DEL, &e->hoa,
+				    NULL, ha_entry_ifname(e), NULL);
+			else
+				ha_dad_cancel(&e->hoa);
+			bc_remove(&ha_bc, e);
+			break;
+		case BC_EV_NONE:
+			break;
+		}
+	}
+	ha_timer_arm();
+}
+
+static void
+ha_timer_arm(void)
+{
+	struct timespec	 ts;
+	struct timeval	 tv;
+	int64_t		 d = bc_next_deadline(&ha_bc), ms;
+
+	if (d < 0) {
+		evtimer_del(ha_ev_timer);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms = d * MS_PER_S - ((int64_t)ts.tv_sec * MS_PER_S +
+	    ts.tv_nsec / NS_PER_MS);
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = (time_t)(ms / MS_PER_S);
+	tv.tv_usec = (suseconds_t)((ms % MS_PER_S) * 1000);
+	evtimer_add(ha_ev_timer, &tv);
+}
+
+/*
+ * DAD for a first registration (RFC 6275 10.3.1).  The role cannot send
+ * from the unspecified address (a raw socket picks a source of its own),
+ * so the probe is a Neighbor Solicitation from the home agent's
+ * link-local address to the home address's solicited-node group: a node
+ * that holds the address answers it with an NA, a node doing its own DAD
+ * sends an NS from ::; we listen for both for RETRANS_TIMER.
+ */
+static void
+ha_dad_start(const struct hareg_result *r)
+{
+	struct ha_dad		*d;
+	const struct hanet_if	*hi = NULL;
+	struct timeval		 tv;
+	struct hareg_result	 res;
+	char			 h[ADDR_STRLEN];
+
+	if (r->link >= 0 && (size_t)r->link < ha_conf->ha.nlinks)
+		hi = ha_if(ha_conf->ha.links[r->link].ifname);
+	if (ha_dad_find(&r->hoa) != NULL)
+		return;
+	if (ha_icmpfd == -1 || hi == NULL) {
+		/* No way to probe: the address counts as unique. */
+		if (hareg_dad_done(&ha_reg, &r->hoa, 1, ha_now(), &res) == 0) {
+			ha_ctr_bu(&ha_ctr, res.reason);
+			ha_result(&res, NULL, 0);
+		}
+		return;
+	}
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->ev = evtimer_new(role_base(), ha_dad_timeout, d)) == NULL) {
+		free(d);
+		log_warn("%s", __func__);
+		return;
+	}
+	d->hoa = r->hoa;
+	d->ifindex = hi->index;
+	TAILQ_INSERT_TAIL(&ha_dads, d, entry);
+	if (hanet_solicited_group(ha_icmpfd, d->ifindex, &d->hoa, 1) == 0)
+		d->joined = 1;
+	if (hanet_send_ns(ha_icmpfd, d->ifindex, &d->hoa) == -1)
+		log_warn("DAD probe for %s", addr_ntop(&d->hoa, h, sizeof(h)));
+	tv.tv_sec = HA_DAD_WAIT_MS / MS_PER_S;
+	tv.tv_usec = (HA_DAD_WAIT_MS % MS_PER_S) * 1000;
+	evtimer_add(d->ev, &tv);
+	log_debug("DAD for %s started", addr_ntop(&d->hoa, h, sizeof(h)));
+}
+
+static struct ha_dad *
+ha_dad_find(const struct in6_addr *hoa)
+{
+	struct ha_dad	*d;
+
+	TAILQ_FOREACH(d, &ha_dads, entry)
+		if (addr_equal(&d->hoa, hoa))
+			return d;
+	return NULL;
+}
+
+static void
+ha_dad_free(struct ha_dad *d)
+{
+	TAILQ_REMOVE(&ha_dads, d, entry);
+	if (d->joined)
+		(void)hanet_solicited_group(ha_icmpfd, d->ifindex, &d->hoa, 0);
+	event_free(d->ev);
+	free(d);
+}
+
+static void
+ha_dad_cancel(const struct in6_addr *hoa)
+{
+	struct ha_dad	*d;
+
+	if ((d = ha_dad_find(hoa)) != NULL)
+		ha_dad_free(d);
+}
+
+static void
+ha_dad_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	ha_dad_finish(arg, 1);
+}
+
+static void
+ha_dad_finish(struct ha_dad *d, int ok)
+{
+	struct hareg_result	 r;
+	struct in6_addr		 hoa = d->hoa;
+	char			 h[ADDR_STRLEN];
+
+	ha_dad_free(d);
+	if (hareg_dad_done(&ha_reg, &hoa, ok, ha_now(), &r) == -1)
+		return;
+	ha_ctr_bu(&ha_ctr, r.reason);
+	if (!ok)
+		log_warnx("DAD for %s failed: the address is in use on the "
+		    "home link", addr_ntop(&hoa, h, sizeof(h)));
+	ha_result(&r, NULL, 0);
+	ha_timer_arm();
+}
+
+static void
+ha_icmp6_read(evutil_socket_t fd, short ev, void *arg)
+{
+	struct hanet_nd	 nd;
+	struct ha_dad	*d;
+	int		 i, n;
+
+	for (i = 0; i < HA_RX_BURST; i++) {
+		if ((n = hanet_recv_icmp6(fd, &nd)) <= 0) {
+			if (n == -1)
+				log_warn("%s: recvmsg", __func__);
+			return;
+		}
+		if (n != 1 || (d = ha_dad_find(&nd.target)) == NULL)
+			continue;
+		if (nd.ifindex != 0 && nd.ifindex != d->ifindex)
+			continue;
+		/* An owner's NA, or another node's DAD for it. */
+		if (nd.type == ND_NEIGHBOR_ADVERT ||
+		    IN6_IS_ADDR_UNSPECIFIED(&nd.src))
+			ha_dad_finish(d, 0);
 	}
 }
 
 int
 main(int argc, char *argv[])
 {
+	/* Interface indexes and link-layer addresses need ioctl/netlink,
+	 * which the sandbox forbids: learn them now. */
+	ha_nifs = hanet_if_list(ha_ifs, HA_MAX_IFS);
 	role_main(argc, argv, &ha_ops);
 }

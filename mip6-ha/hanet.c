@@ -1,0 +1,350 @@
+/*
+ * The home agent's sockets: see hanet.h.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip6.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <string.h>
+
+#include "hanet.h"
+#include "mh.h"
+
+#define HANET_CMSG_SPACE	512
+#define ND_HOPLIMIT		255
+#define RH2_LEN			24
+
+static int	 setopt(int fd, int level, int name, int value);
+static void	 solicited_node(const struct in6_addr *, struct in6_addr *);
+
+static int
+setopt(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+int
+hanet_mh_setup(int fd)
+{
+	if (setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) == -1 ||
+	    setopt(fd, IPPROTO_IPV6, IPV6_RECVDSTOPTS, 1) == -1 ||
+	    setopt(fd, IPPROTO_IPV6, IPV6_RECVRTHDR, 1) == -1)
+		return -1;
+	return 0;
+}
+
+int
+hanet_icmp6_setup(int fd)
+{
+	struct icmp6_filter	 f;
+
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	ICMP6_FILTER_SETPASS(ND_NEIGHBOR_SOLICIT, &f);
+	ICMP6_FILTER_SETPASS(ND_NEIGHBOR_ADVERT, &f);
+	if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) == -1)
+		return -1;
+	/* Neighbor Discovery wants 255; our own probes must not loop back. */
+	if (setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) == -1 ||
+	    setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ND_HOPLIMIT) == -1 ||
+	    setopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ND_HOPLIMIT) == -1 ||
+	    setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) == -1)
+		return -1;
+	return 0;
+}
+
+ssize_t
+hanet_recv_mh(int fd, uint8_t *buf, size_t size, struct hanet_rx *rx)
+{
+	struct sockaddr_in6	 from;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	struct cmsghdr		*cm;
+	struct in6_pktinfo	 pi;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[HANET_CMSG_SPACE];
+	}			 cbuf;
+	struct in6_addr		 opt;
+	enum mh_err		 e;
+	ssize_t			 n;
+
+	memset(rx, 0, sizeof(*rx));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = size;
+	msg.msg_name = &from;
+	msg.msg_namelen = sizeof(from);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	if ((n = recvmsg(fd, &msg, 0)) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		return -1;
+	}
+	if (msg.msg_flags & MSG_TRUNC) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	rx->src = from.sin6_addr;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+		size_t dlen = cm->cmsg_len - CMSG_LEN(0);
+
+		if (cm->cmsg_level != IPPROTO_IPV6)
+			continue;
+		switch (cm->cmsg_type) {
+		case IPV6_PKTINFO:
+			if (dlen < sizeof(pi))
+				break;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			rx->dst = pi.ipi6_addr;
+			rx->ifindex = pi.ipi6_ifindex;
+			break;
+		case IPV6_DSTOPTS:
+			e = mh_hao_parse(CMSG_DATA(cm), dlen, &opt);
+			if (e == MH_OK && !rx->has_hao) {
+				/* The kernel swapped: the option holds the
+				 * care-of address, the source the home one. */
+				rx->has_hao = 1;
+				rx->hoa = from.sin6_addr;
+				rx->src = opt;
+			} else if (e != MH_ERR_NOHAO)
+				rx->bad_exthdr = 1;
+			break;
+		case IPV6_RTHDR:
+			if (mh_rh2_parse(CMSG_DATA(cm), dlen, &opt) == MH_OK) {
+				rx->has_rh2 = 1;
+				rx->rh2 = opt;
+			}
+			break;
+		}
+	}
+	return n;
+}
+
+int
+hanet_send_mh(int fd, const uint8_t *buf, size_t len,
+    const struct in6_addr *src, const struct in6_addr *dst,
+    const struct in6_addr *via)
+{
+	struct sockaddr_in6	 to;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	struct cmsghdr		*cm;
+	struct in6_pktinfo	 pi;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+				    CMSG_SPACE(RH2_LEN)];
+	}			 cbuf;
+	uint8_t			 rh[RH2_LEN];
+	size_t			 rhlen;
+
+	memset(&to, 0, sizeof(to));
+	to.sin6_family = AF_INET6;
+	to.sin6_addr = *dst;
+	memset(&msg, 0, sizeof(msg));
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memset(&pi, 0, sizeof(pi));
+	if (src != NULL)
+		pi.ipi6_addr = *src;
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	if (via != NULL) {
+		/* The header lists the hop (the care-of address); the kernel
+		 * puts it in the destination and dst into the header. */
+		if (mh_rh2_build(IPPROTO_MH, via, rh, sizeof(rh), &rhlen) !=
+		    MH_OK) {
+			errno = EINVAL;
+			return -1;
+		}
+		msg.msg_controllen += CMSG_SPACE(rhlen);
+		cm = CMSG_NXTHDR(&msg, cm);
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_RTHDR;
+		cm->cmsg_len = CMSG_LEN(rhlen);
+		memcpy(CMSG_DATA(cm), rh, rhlen);
+	}
+	if (sendmsg(fd, &msg, 0) == -1)
+		return -1;
+	return 0;
+}
+
+/* ff02::1:ffXX:XXXX (RFC 4291 2.7.1). */
+static void
+solicited_node(const struct in6_addr *a, struct in6_addr *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->s6_addr[0] = 0xff;
+	g->s6_addr[1] = 0x02;
+	g->s6_addr[11] = 0x01;
+	g->s6_addr[12] = 0xff;
+	memcpy(&g->s6_addr[13], &a->s6_addr[13], 3);
+}
+
+static int
+send_icmp6(int fd, unsigned int ifindex, const struct in6_addr *dst,
+    const void *buf, size_t len)
+{
+	struct sockaddr_in6	 to;
+
+	memset(&to, 0, sizeof(to));
+	to.sin6_family = AF_INET6;
+	to.sin6_addr = *dst;
+	to.sin6_scope_id = ifindex;
+	if (sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) == -1)
+		return -1;
+	return 0;
+}
+
+int
+hanet_send_ns(int fd, unsigned int ifindex, const struct in6_addr *target)
+{
+	struct nd_neighbor_solicit	 ns;
+	struct in6_addr			 g;
+
+	memset(&ns, 0, sizeof(ns));
+	ns.nd_ns_type = ND_NEIGHBOR_SOLICIT;
+	ns.nd_ns_target = *target;
+	solicited_node(target, &g);
+	return send_icmp6(fd, ifindex, &g, &ns, sizeof(ns));
+}
+
+int
+hanet_send_na(int fd, unsigned int ifindex, const struct in6_addr *target,
+    const uint8_t *mac)
+{
+	struct {
+		struct nd_neighbor_advert na;
+		struct nd_opt_hdr	 opt;
+		uint8_t			 lla[HANET_MAC_LEN];
+	} __attribute__((packed)) p;
+	struct in6_addr			 all;
+	size_t				 len = sizeof(p.na);
+
+	memset(&p, 0, sizeof(p));
+	p.na.nd_na_type = ND_NEIGHBOR_ADVERT;
+	p.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	p.na.nd_na_target = *target;
+	if (mac != NULL) {
+		p.opt.nd_opt_type = ND_OPT_TARGET_LINKADDR;
+		p.opt.nd_opt_len = 1;
+		memcpy(p.lla, mac, HANET_MAC_LEN);
+		len = sizeof(p);
+	}
+	memset(&all, 0, sizeof(all));
+	all.s6_addr[0] = 0xff;
+	all.s6_addr[1] = 0x02;
+	all.s6_addr[15] = 0x01;
+	return send_icmp6(fd, ifindex, &all, &p, len);
+}
+
+int
+hanet_solicited_group(int fd, unsigned int ifindex,
+    const struct in6_addr *target, int join)
+{
+	struct ipv6_mreq	 mr;
+
+	memset(&mr, 0, sizeof(mr));
+	solicited_node(target, &mr.ipv6mr_multiaddr);
+	mr.ipv6mr_interface = ifindex;
+	return setsockopt(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP :
+	    IPV6_LEAVE_GROUP, &mr, sizeof(mr));
+}
+
+int
+hanet_recv_icmp6(int fd, struct hanet_nd *nd)
+{
+	struct sockaddr_in6	 from;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	struct cmsghdr		*cm;
+	struct in6_pktinfo	 pi;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[HANET_CMSG_SPACE];
+	}			 cbuf;
+	uint8_t			 buf[1500];
+	ssize_t			 n;
+
+	memset(nd, 0, sizeof(*nd));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	msg.msg_name = &from;
+	msg.msg_namelen = sizeof(from);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	if ((n = recvmsg(fd, &msg, 0)) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		return -1;
+	}
+	/* type, code, checksum, reserved/flags, then the target */
+	if ((size_t)n < sizeof(struct nd_neighbor_solicit))
+		return 2;
+	if (buf[0] != ND_NEIGHBOR_SOLICIT && buf[0] != ND_NEIGHBOR_ADVERT)
+		return 2;
+	nd->type = buf[0];
+	nd->src = from.sin6_addr;
+	memcpy(&nd->target, buf + 8, sizeof(nd->target));
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			nd->ifindex = pi.ipi6_ifindex;
+		}
+	return 1;
+}
+
+size_t
+hanet_if_list(struct hanet_if *ifs, size_t max)
+{
+	struct ifaddrs		*ifa, *i;
+	struct sockaddr_ll	*sll;
+	size_t			 n = 0, k;
+
+	if (getifaddrs(&ifa) == -1)
+		return 0;
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_PACKET)
+			continue;
+		sll = (struct sockaddr_ll *)(void *)i->ifa_addr;
+		for (k = 0; k < n; k++)
+			if (ifs[k].index == (unsigned int)sll->sll_ifindex)
+				break;
+		if (k < n || n >= max)
+			continue;
+		memset(&ifs[n], 0, sizeof(ifs[n]));
+		strncpy(ifs[n].name, i->ifa_name, sizeof(ifs[n].name) - 1);
+		ifs[n].index = (unsigned int)sll->sll_ifindex;
+		if (sll->sll_halen == HANET_MAC_LEN) {
+			memcpy(ifs[n].mac, sll->sll_addr, HANET_MAC_LEN);
+			ifs[n].has_mac = 1;
+		}
+		n++;
+	}
+	freeifaddrs(ifa);
+	return n;
+}
