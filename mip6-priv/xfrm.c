@@ -278,13 +278,15 @@ xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT, XFRM_PRIO_RO,
 	    &ts, 1), cb, arg, &n);
 	/*
-	 * Correspondent: the Home Test goes to the home address through the
-	 * home agent, never on the binding (RFC 6275 5.2.5: the return
-	 * routability test checks the home path): a policy without template
-	 * ahead of the RO one.
+	 * Correspondent: its Mobility Header messages bypass the binding (a
+	 * policy without template ahead of the RO one).  The Home Test goes
+	 * to the home address through the home agent (RFC 6275 5.2.5: the
+	 * return routability test checks the home path); a BA goes to the
+	 * BU's source with the routing header mip6-sig attaches itself (the
+	 * route2 state would add a second one, to the old care-of address).
 	 */
 	if (!mn) {
-		xfrm_sel(&sel, me, them, IPPROTO_MH, MH_TYPE_HOT);
+		xfrm_sel(&sel, me, them, IPPROTO_MH, -1);
 		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
 		    XFRM_PRIO_RO - 1, NULL, 0), cb, arg, &n);
 	}
