@@ -457,10 +457,15 @@ sig_bu(const uint8_t *buf, size_t len, const struct mh_msg *m,
 		sig_send_ba(&r);
 }
 
+/*
+ * The BA goes to the BU's source, through a type 2 routing header when
+ * that is not the home address (RFC 6275 9.5.4).  Our Mobility Header
+ * messages bypass the binding's route2 state (mip6-priv's policy), so the
+ * header is always ours, also while a binding points elsewhere.
+ */
 static void
 sig_send_ba(const struct cnreg_result *r)
 {
-	struct cn_entry		*e;
 	const struct in6_addr	*via = r->ba_rh2 ? &r->ba_dst : NULL;
 	uint8_t			 out[MH_MAX_LEN];
 	size_t			 olen;
@@ -469,14 +474,6 @@ sig_send_ba(const struct cnreg_result *r)
 		log_warnx("%s: cannot build the BA", __func__);
 		return;
 	}
-	/*
-	 * With the states in place the kernel adds the type 2 routing
-	 * header itself (the route2 state); one of our own would be a
-	 * second one.
-	 */
-	e = cc_find(&sig_env->cc, &r->hoa, &r->cn);
-	if (e != NULL && e->kstate == CN_K_INSTALLED)
-		via = NULL;
 	if (signet_send(&r->cn, &r->hoa, via, out, olen) == 0)
 		cn_ctr_tx(&sig_env->ctr, MH_TYPE_BA, r->status);
 }

@@ -197,6 +197,17 @@ ctr() {
 	[ "$(ctr tx.ba_status.138)" -eq 1 ]
 }
 
+@test "a refused BU from another care-of address gets its BA there, with one routing header" {
+	ip -n mn address add 2001:db8:f1::99/64 dev "$MN_IF" nodad
+	rr
+	run peer bu 5 100 ack coa=2001:db8:f1::99 home-nonce=stale coa-nonce=stale
+	ip -n mn address del 2001:db8:f1::99/64 dev "$MN_IF"
+	echo "$output"
+	[ "$output" = "ba status=138 seq=5 lifetime=0 auth=none via=2001:db8:f1::99 rh2=$MN_HOA" ]
+	run ctl show bindings
+	[[ "$output" == *"coa=$MN_COA_F1 "*" seq=4 lifetime=100 "* ]]
+}
+
 @test "a deregistration (lifetime 0) removes the binding and the kernel states" {
 	peer hoti "$MN_HOA" "$CN_ADDR"
 	run peer bu 6 0 ack

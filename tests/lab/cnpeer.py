@@ -11,7 +11,8 @@ with hashlib/hmac from what the correspondent sent.
 
   cnpeer.py STATE hoti HOA CN          HoTI from HOA -> "hot nonce=N cookie=ok"
   cnpeer.py STATE coti COA CN          CoTI from COA -> "cot nonce=N cookie=ok"
-  cnpeer.py STATE bu SEQ LIFETIME [ack] [forge] [home-nonce=N] [coa-nonce=N]
+  cnpeer.py STATE bu SEQ LIFETIME [ack] [forge] [home-nonce=N|stale] [coa-nonce=N|stale]
+                  [coa=ADDR]
                                        BU from COA with a Home Address option
                                        -> "ba status=S seq=Q lifetime=L
                                        auth=ok|bad|none via=COA rh2=HOA"
@@ -133,7 +134,9 @@ def parse(pkt):
                 return None
             hl = (pkt[off + 1] + 1) * 8
             if nh == ROUTING and pkt[off + 2] == 2 and hl == 24:
-                p["rh2"] = b2a(pkt[off + 8:off + 24])
+                # every type 2 routing header, to see a doubled one
+                a = b2a(pkt[off + 8:off + 24])
+                p["rh2"] = a if p["rh2"] is None else p["rh2"] + "," + a
             nh, off = pkt[off], off + hl
             continue
         break
@@ -186,9 +189,12 @@ def test_init(st, kind, addr, cn):
 
 
 def bu(st, seq, lifetime, flags):
-    hoa, coa, cn = st["hoa"], st["coa"], st["cn"]
-    hni = int(flags.get("home-nonce", st["hni"]))
-    cni = int(flags.get("coa-nonce", st.get("cni", 0)))
+    hoa, coa, cn = st["hoa"], flags.get("coa", st["coa"]), st["cn"]
+    hni = flags.get("home-nonce", st["hni"])
+    cni = flags.get("coa-nonce", st.get("cni", 0))
+    # "stale": half the index space away from the one handed out
+    hni = (st["hni"] + 32768) & 0xFFFF if hni == "stale" else int(hni)
+    cni = (st["cni"] + 32768) & 0xFFFF if cni == "stale" else int(cni)
     dereg = lifetime == 0 or coa == hoa
     htok = bytes.fromhex(st["htok"])
     kbm = hashlib.sha1(htok if dereg else
