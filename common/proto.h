@@ -80,6 +80,7 @@ enum imsg_type {
 	IMSG_KR_EV_XFRM,		/* parent -> role: struct kr_ev_xfrm */
 	IMSG_KR_SHOW,			/* any: no data; for `mip6ctl show kernel` */
 	IMSG_KR_SHOW_OBJ,		/* parent -> role: struct kr_show_obj */
+	IMSG_KR_MN_ROUTER,		/* mn: struct kr_mn_router */
 	IMSG_KR_LAST,
 	/* END kernel requests */
 
@@ -203,6 +204,17 @@ struct kr_mn {
 	struct in6_addr	 coa;
 	struct in6_addr	 ha;
 	uint32_t	 plen;
+	char		 ifname[KR_IFNAMSIZ];
+};
+
+/*
+ * Mobile node: the default router on ifname is now router (link-local,
+ * from the advertisement that told the link): the default routes that
+ * advertisements of the link it left installed on ifname go, so that
+ * nothing is sent to a router that is not there.
+ */
+struct kr_mn_router {
+	struct in6_addr	 router;
 	char		 ifname[KR_IFNAMSIZ];
 };
 

@@ -135,6 +135,7 @@ bul_start(struct bul *b, uint64_t now)
 	b->first_tx = now;
 	b->bu_pending = 1;
 	b->retry_pending = 0;
+	b->resend = 0;
 	b->t_action = now + b->timeout_ms;
 	b->ctr.bu_sent++;
 	return BUL_ACT_SEND_BU;
@@ -302,6 +303,16 @@ bul_ba(struct bul *b, uint8_t status, uint16_t seq, uint16_t lifetime,
 	return act;
 }
 
+void
+bul_send_failed(struct bul *b, uint64_t now)
+{
+	if (!b->bu_pending)
+		return;
+	b->resend = 1;
+	b->t_action = now + BUL_SEND_RETRY_MS;
+	bul_schedule(b);
+}
+
 int
 bul_brr(struct bul *b, uint64_t now)
 {
@@ -337,6 +348,13 @@ bul_timer(struct bul *b, uint64_t now)
 		b->t_action = 0;
 		if (!b->kpending && !bul_kernel_ready(b)) {
 			act = bul_kick(b, now);
+		} else if (b->bu_pending && b->resend) {
+			/* Never left: not a retransmission, no doubling. */
+			b->resend = 0;
+			b->seq++;
+			b->ctr.bu_sent++;
+			b->t_action = now + b->timeout_ms;
+			act = BUL_ACT_SEND_BU;
 		} else if (b->bu_pending) {
 			/* Retransmit: a new number, the timeout doubled. */
 			if (b->state == BUL_DEREGISTERING && !b->registered &&

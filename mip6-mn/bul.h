@@ -93,6 +93,7 @@ struct bul {
 	int		 seq_valid;	/* seq was initialised */
 	int		 bu_pending;	/* a BU awaits its BA */
 	int		 retry_pending;	/* a back-off runs before the next BU */
+	int		 resend;	/* the last send failed: again, same timeout */
 	int		 registered;	/* the home agent has a binding (we think) */
 	uint32_t	 timeout_ms;	/* current retransmission timeout */
 	uint32_t	 tries;		/* transmissions of this attempt */
@@ -126,6 +127,9 @@ int	 bul_ba(struct bul *, uint8_t status, uint16_t seq, uint16_t lifetime,
 	    uint16_t refresh, uint64_t now, enum bul_ba_result *);
 /* A Binding Refresh Request from the home agent: refresh now. */
 int	 bul_brr(struct bul *, uint64_t now);
+/* The BU could not be sent (no route yet): try again soon, same timeout. */
+void	 bul_send_failed(struct bul *, uint64_t now);
+#define BUL_SEND_RETRY_MS	100
 /* The deadline passed (or not: then nothing happens). */
 int	 bul_timer(struct bul *, uint64_t now);
 

@@ -41,8 +41,10 @@ static void	 mn_init(const struct mip6_conf *);
 static void	 mn_timer(evutil_socket_t, short, void *);
 static void	 mn_schedule(void);
 static void	 mn_kernel_request(uint32_t);
+static void	 mn_grace(void);
+static void	 mn_grace_cb(evutil_socket_t, short, void *);
 
-static struct event	*ev_timer;
+static struct event	*ev_timer, *ev_grace;
 static int		 mn_enabled;
 static uint32_t		 mn_kpending_id;	/* MN_HOME / AT_HOME in flight */
 static uint32_t		 mn_sub_id;
@@ -80,7 +82,8 @@ mn_init(const struct mip6_conf *c)
 
 	memset(&mn, 0, sizeof(mn));
 	mn.started = mn.moved_at = mn_now();
-	if ((ev_timer = evtimer_new(role_base(), mn_timer, NULL)) == NULL)
+	if ((ev_timer = evtimer_new(role_base(), mn_timer, NULL)) == NULL ||
+	    (ev_grace = evtimer_new(role_base(), mn_grace_cb, NULL)) == NULL)
 		fatalx("%s: timer", __func__);
 	if (!c->mn.enabled)
 		return;
@@ -144,8 +147,8 @@ mn_act(int act)
 		mn_kernel_request(IMSG_KR_MN_HOME);
 	if (act & BUL_ACT_KERNEL_HOME)
 		mn_kernel_request(IMSG_KR_MN_AT_HOME);
-	if (act & BUL_ACT_SEND_BU)
-		(void)mn_send_bu();
+	if ((act & BUL_ACT_SEND_BU) && mn_send_bu() == -1)
+		bul_send_failed(&mn.bul, mn_now());
 	mn_schedule();
 }
 
@@ -168,9 +171,50 @@ mn_schedule(void)
 }
 
 static void
+mn_grace_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	mn_evaluate();
+}
+
+/* Decide again once a link that stays silent may be judged by addresses. */
+static void
+mn_grace(void)
+{
+	struct timeval	 tv = { MV_RA_WAIT_MS / 1000 + 1, 0 };
+
+	if (ev_grace != NULL)
+		evtimer_add(ev_grace, &tv);
+}
+
+static void
 mn_timer(evutil_socket_t fd, short ev, void *arg)
 {
 	mn_act(bul_timer(&mn.bul, mn_now()));
+}
+
+/*
+ * A new link's router: the default routes of the routers of the link
+ * left behind go (they live on for their lifetime otherwise, and the
+ * kernel may keep sending to a router that is not there).
+ */
+static void
+mn_router(const struct mv_decision *d)
+{
+	const struct mv_if	*i;
+	struct kr_mn_router	 r;
+
+	if (d->where == MV_NOWHERE ||
+	    (i = mv_if_by_index(&mn.mv, d->ifindex)) == NULL || !i->ra_now ||
+	    (mn.router_ifindex == d->ifindex &&
+	    memcmp(&mn.router, &i->router, sizeof(mn.router)) == 0))
+		return;
+	mn.router_ifindex = d->ifindex;
+	mn.router = i->router;
+	memset(&r, 0, sizeof(r));
+	r.router = i->router;
+	strlcpy(r.ifname, d->ifname, sizeof(r.ifname));
+	mn.ctr.kernel_requests++;
+	role_compose_main(IMSG_KR_MN_ROUTER, ++mn.kreqid, -1, &r, sizeof(r));
 }
 
 void
@@ -183,6 +227,7 @@ mn_evaluate(void)
 
 	if (!mn_enabled || mn.dhaad)
 		return;
+	mn.mv.now = now;
 	mv_decide(&mn.mv, &d);
 	if (d.where != mn.where.where || d.ifindex != mn.where.ifindex ||
 	    memcmp(&d.coa, &mn.where.coa, sizeof(d.coa)) != 0) {
@@ -196,6 +241,7 @@ mn_evaluate(void)
 		mn.ctr.handovers++;
 		mn.where = d;
 	}
+	mn_router(&d);
 	switch (d.where) {
 	case MV_HOME:
 		strlcpy(mn.home_ifname, d.ifname, sizeof(mn.home_ifname));
@@ -225,11 +271,16 @@ mn_kernel_reply(const struct imsg *imsg)
 		if (r.error != 0)
 			log_warnx("kernel events: %s (movement from router "
 			    "advertisements only)", strerror(r.error));
+		mn_grace();
 		mn_evaluate();
 		return;
 	}
-	if (imsg->hdr.peerid != mn_kpending_id)
+	if (imsg->hdr.peerid != mn_kpending_id) {
+		if (r.error != 0)
+			log_warnx("kernel request %u: %s", r.type,
+			    strerror(r.error));
 		return;
+	}
 	mn_kpending_id = 0;
 	if (r.error != 0)
 		log_warnx("kernel: %s: %s", r.type == IMSG_KR_MN_HOME ?
@@ -259,10 +310,12 @@ mn_dispatch_main(const struct imsg *imsg)
 			    imsg->datalen);
 		memcpy(&l, imsg->data, sizeof(l));
 		l.ifname[sizeof(l.ifname) - 1] = '\0';
+		mn.mv.now = mn_now();
 		if (mv_link(&mn.mv, l.ifindex, l.ifname, l.flags, l.deleted)) {
 			/* Up again: maybe another link; ask for its RA. */
 			mn.moved_at = mn_now();
 			mn_send_rs(l.ifindex);
+			mn_grace();
 		}
 		break;
 	case IMSG_KR_EV_ADDR:

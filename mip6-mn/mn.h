@@ -37,6 +37,8 @@ struct mn_engine {
 	uint64_t		 moved_at;	/* ms, last decision change */
 	uint64_t		 handover_ms;	/* last decision change to BA */
 	int			 dhaad;		/* no home agent configured */
+	uint32_t		 router_ifindex;	/* last IMSG_KR_MN_ROUTER */
+	struct in6_addr		 router;
 };
 
 extern struct mn_engine	 mn;

@@ -392,6 +392,7 @@ mn_icmp_read(evutil_socket_t fd, short ev, void *arg)
 			mn.ctr.rx_ra_bad++;
 			continue;
 		}
+		ra.router = src.sin6_addr;
 		if (mv_ra(&mn.mv, pi.ipi6_ifindex, &ra, mn_now())) {
 			mn.ctr.rx_ra++;
 			mn_evaluate();

@@ -127,6 +127,8 @@ mv_link(struct mv *m, uint32_t ifindex, const char *name, uint32_t flags,
 	/* A carrier loss may mean another link: wait for its RA. */
 	if (!up || !was)
 		mv_forget_link(i);
+	if (up && !was)
+		i->up_at = m->now;
 	return up && !was && i->configured;
 }
 
@@ -176,6 +178,7 @@ mv_ra(struct mv *m, uint32_t ifindex, const struct mv_ra *ra, uint64_t now)
 	i->ra_now = i->ra_ever = 1;
 	i->ra_at = now;
 	i->ra_ha = (ra->flags & MV_RA_F_HA) != 0;
+	i->router = ra->router;
 	i->npfx = 0;
 	for (k = 0; k < ra->npfx && i->npfx < MV_MAX_PFX; k++)
 		if (ra->pfx[k].valid != 0)
@@ -223,7 +226,7 @@ mv_judge(const struct mv *m, const struct mv_if *i, struct in6_addr *coa)
 		}
 		return found ? 2 : 0;
 	}
-	if (i->ra_ever)
+	if (i->ra_ever || m->now < i->up_at + MV_RA_WAIT_MS)
 		return 0;
 	/* Never an RA here (static addressing): the addresses tell. */
 	for (k = 0; k < m->naddrs; k++) {

@@ -9,7 +9,8 @@
  * the care-of address is a usable (not tentative, not deprecated) global
  * address of the interface inside one of them.  A carrier loss, or the
  * default route through the interface going away, forgets the link.  An
- * interface that never heard an advertisement is judged by its addresses.
+ * interface that never heard an advertisement is judged by its addresses
+ * (MV_RA_WAIT_MS after it came up).
  *
  * Pure logic: no I/O.  Times in ms.
  */
@@ -40,6 +41,7 @@ struct mv_ra {
 	struct mv_prefix pfx[MV_MAX_PFX];
 	size_t		 npfx;
 	uint32_t	 adv_interval;	/* ms, 0 without the option */
+	struct in6_addr	 router;	/* its source (set by the caller) */
 };
 #define MV_RA_F_HA	0x20		/* Home Agent flag (RFC 6275 7.1) */
 
@@ -54,7 +56,9 @@ struct mv_if {
 	struct mv_prefix pfx[MV_MAX_PFX];	/* of the last RA */
 	size_t		 npfx;
 	int		 ra_ha;		/* the last RA had the H flag */
+	struct in6_addr	 router;	/* the last RA's source */
 	uint64_t	 ra_at;
+	uint64_t	 up_at;		/* when it came up (mv.now) */
 };
 
 struct mv_addr {
@@ -69,7 +73,12 @@ struct mv_conf_if {
 	int		 preference;
 };
 
+/* An interface that never heard an RA is judged by its addresses only
+ * this long after it came up: an RA is usually on its way. */
+#define MV_RA_WAIT_MS	2000
+
 struct mv {
+	uint64_t	 now;		/* ms, set by the caller before each call */
 	struct in6_addr	 hoa;
 	uint8_t		 hoa_plen;
 	struct mv_if	 ifs[MV_MAX_IFS];

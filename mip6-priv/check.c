@@ -22,6 +22,7 @@ static const size_t kr_req_len[] = {
 	[IMSG_KR_MN_AT_HOME - IMSG_KR_BIND_ADD] = sizeof(struct kr_mn),
 	[IMSG_KR_SUBSCRIBE - IMSG_KR_BIND_ADD] = sizeof(struct kr_subscribe),
 	[IMSG_KR_SHOW - IMSG_KR_BIND_ADD] = 0,
+	[IMSG_KR_MN_ROUTER - IMSG_KR_BIND_ADD] = sizeof(struct kr_mn_router),
 };
 
 /* Which role may send which request. */
@@ -39,6 +40,7 @@ kr_role_may(uint32_t role, uint32_t type)
 		return role == ROLE_MN || role == ROLE_SIG;
 	case IMSG_KR_MN_HOME:
 	case IMSG_KR_MN_AT_HOME:
+	case IMSG_KR_MN_ROUTER:
 		return role == ROLE_MN;
 	case IMSG_KR_SUBSCRIBE:
 	case IMSG_KR_SHOW:
@@ -141,12 +143,14 @@ kr_check(const struct mip6_conf *c, uint32_t role, uint32_t type,
 	const struct kr_ro	*ro = data;
 	const struct kr_mn	*mn = data;
 	const struct kr_subscribe *sub = data;
+	const struct kr_mn_router *rt = data;
 	const struct conf_ha_link *l;
 	size_t			 i;
 	int			 listed;
 
-	if (type < IMSG_KR_BIND_ADD || type > IMSG_KR_SHOW ||
-	    (type > IMSG_KR_SUBSCRIBE && type != IMSG_KR_SHOW)) {
+	if (type < IMSG_KR_BIND_ADD || type > IMSG_KR_MN_ROUTER ||
+	    (type > IMSG_KR_SUBSCRIBE && type != IMSG_KR_SHOW &&
+	    type != IMSG_KR_MN_ROUTER)) {
 		snprintf(why, whylen, "unknown kernel request type %u", type);
 		return KR_MALFORMED;
 	}
@@ -238,6 +242,14 @@ kr_check(const struct mip6_conf *c, uint32_t role, uint32_t type,
 			DENY("care-of address on %s not allowed", mn->ifname);
 		if (type == IMSG_KR_MN_AT_HOME && !mn_interface(c, mn->ifname))
 			DENY("home interface %s not ours", mn->ifname);
+		break;
+	case IMSG_KR_MN_ROUTER:
+		if (memchr(rt->ifname, '\0', sizeof(rt->ifname)) == NULL)
+			goto unterminated;
+		if (!mn_interface(c, rt->ifname))
+			DENY("interface %s not ours", rt->ifname);
+		if (!IN6_IS_ADDR_LINKLOCAL(&rt->router))
+			DENY("router on %s not link-local", rt->ifname);
 		break;
 	case IMSG_KR_SUBSCRIBE:
 		if (sub->mask & ~(uint32_t)KR_SUB_ALL) {

@@ -611,6 +611,29 @@ kr_route_dev(int add, const struct in6_addr *dst, uint8_t plen,
 	return kr_queue(msg, ok, cb, arg);
 }
 
+/*
+ * Remove one main-table route to prefix/plen through oif whatever its
+ * protocol (an on-link prefix route that RA or an address added): the
+ * mobile node away from home must not find its home prefix on-link.
+ */
+int
+kr_route_del_any(const struct in6_addr *dst, uint8_t plen,
+    const struct in6_addr *gw, unsigned int oif, kr_cb cb, void *arg)
+{
+	struct rtmsg	 rtm;
+	struct nl_msg	*msg;
+	int		 ok;
+
+	kr_rtmsg(&rtm, plen, RT_TABLE_MAIN, 0);
+	rtm.rtm_protocol = RTPROT_UNSPEC;
+	msg = kr_msg(RTM_DELROUTE, 0, &rtm, sizeof(rtm));
+	ok = msg != NULL &&
+	    (plen == 0 || nla_put(msg, RTA_DST, sizeof(*dst), dst) == 0) &&
+	    (gw == NULL || nla_put(msg, RTA_GATEWAY, sizeof(*gw), gw) == 0) &&
+	    nla_put_u32(msg, RTA_OIF, oif) == 0;
+	return kr_queue(msg, ok, cb, arg);
+}
+
 int
 kr_rule_src(int add, const struct in6_addr *src, uint8_t plen,
     uint32_t table, uint32_t prio, kr_cb cb, void *arg)

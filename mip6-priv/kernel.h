@@ -93,6 +93,8 @@ int	 kr_route_encap(int add, const struct in6_addr *dst, uint8_t plen,
 	    unsigned int oif, kr_cb, void *);
 int	 kr_route_dev(int add, const struct in6_addr *dst, uint8_t plen,
 	    uint32_t table, unsigned int oif, kr_cb, void *);
+int	 kr_route_del_any(const struct in6_addr *dst, uint8_t plen,
+	    const struct in6_addr *gw, unsigned int oif, kr_cb, void *);
 int	 kr_rule_src(int add, const struct in6_addr *src, uint8_t plen,
 	    uint32_t table, uint32_t prio, kr_cb, void *);
 int	 kr_addr(int add, const struct in6_addr *, uint8_t plen,

@@ -12,7 +12,10 @@
 
 #include <bsd/string.h>
 #include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
 
 #include "log.h"
 #include "config.h"
@@ -35,6 +38,7 @@ struct kr_batch {
 		struct kr_proxy	 proxy;
 		struct kr_ro	 ro;
 		struct kr_mn	 mn;
+		struct kr_mn_router router;
 	} u;
 	struct in6_addr	 oldcoa;	/* a move: the pair to retire */
 	int		 moved;
@@ -242,6 +246,11 @@ kr_batch_done(struct kr_batch *b)
 		}
 		break;
 	}
+	case IMSG_KR_MN_ROUTER:
+		/* Gone already (its lifetime ran out meanwhile): fine. */
+		if (b->error == ESRCH || b->error == ENOENT)
+			b->error = 0;
+		break;
 	case IMSG_KR_MN_HOME:
 	case IMSG_KR_MN_AT_HOME:
 		if (b->error == 0 && b->step > 0) {
@@ -353,9 +362,21 @@ kr_mn_step(struct kr_batch *b)
 		idx = if_nametoindex(kr_conf->mn.home_ifname[0] != '\0' ?
 		    kr_conf->mn.home_ifname : kr_conf->mn.nifs > 0 ?
 		    kr_conf->mn.ifs[0].ifname : "");
-		if (idx != 0)
-			kr_addr(0, &m->hoa, (uint8_t)(m->plen ? m->plen : 128),
-			    idx, 0, kr_ignore_cb, NULL);
+		if (idx != 0 && m->plen > 0 && m->plen < 128) {
+			struct in6_addr	 pfx = m->hoa;
+			unsigned int	 bit;
+
+			kr_addr(0, &m->hoa, (uint8_t)m->plen, idx, 0,
+			    kr_ignore_cb, NULL);
+			/* The home prefix is on-link no more (RA, addresses). */
+			for (bit = m->plen; bit < 128; bit++)
+				pfx.s6_addr[bit / 8] &=
+				    (uint8_t)~(0x80 >> (bit % 8));
+			kr_route_del_any(&pfx, (uint8_t)m->plen, NULL, idx,
+			    kr_ignore_cb, NULL);
+			kr_route_del_any(&pfx, (uint8_t)m->plen, NULL, idx,
+			    kr_ignore_cb, NULL);
+		}
 		b->pending++;
 		kr_link_tnl_p2p(1, KR_MN_TNL, &m->coa, &m->ha,
 		    if_nametoindex(m->ifname), kr_batch_cb, b);
@@ -393,6 +414,67 @@ kr_mn_step(struct kr_batch *b)
 		break;
 	}
 	kr_batch_go(b);
+}
+
+/* Default routes of other routers on one interface (IMSG_KR_MN_ROUTER). */
+#define KR_MAX_STALE	8
+struct kr_stale {
+	unsigned int	 ifindex;
+	struct in6_addr	 keep;
+	struct in6_addr	 gw[KR_MAX_STALE];
+	size_t		 n;
+};
+
+static void
+kr_stale1(const struct nlmsghdr *nlh, void *arg)
+{
+	struct kr_stale	*st = arg;
+	struct rtmsg	*rtm = nlmsg_data(nlh);
+	struct nlattr	*tb[RTA_MAX + 1];
+	struct in6_addr	 gw;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET6 ||
+	    rtm->rtm_dst_len != 0 || rtm->rtm_protocol != RTPROT_RA ||
+	    nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*rtm), tb, RTA_MAX,
+	    NULL) < 0 || tb[RTA_GATEWAY] == NULL || tb[RTA_OIF] == NULL ||
+	    nla_len(tb[RTA_GATEWAY]) != (int)sizeof(gw) ||
+	    nla_get_u32(tb[RTA_OIF]) != st->ifindex)
+		return;
+	memcpy(&gw, nla_data(tb[RTA_GATEWAY]), sizeof(gw));
+	if (memcmp(&gw, &st->keep, sizeof(gw)) != 0 && st->n < KR_MAX_STALE)
+		st->gw[st->n++] = gw;
+}
+
+static void
+kr_mn_router(struct kr_batch *b, const struct kr_mn_router *r)
+{
+	struct kr_stale	 st;
+	struct rtmsg	 rtm;
+	struct nl_msg	*msg;
+	size_t		 i;
+
+	memset(&st, 0, sizeof(st));
+	if ((st.ifindex = if_nametoindex(r->ifname)) == 0) {
+		b->error = ENODEV;
+		return;
+	}
+	st.keep = r->router;
+	memset(&rtm, 0, sizeof(rtm));
+	rtm.rtm_family = AF_INET6;
+	if ((msg = nlmsg_alloc_simple(RTM_GETROUTE, 0)) == NULL ||
+	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) != 0) {
+		if (msg != NULL)
+			nlmsg_free(msg);
+		b->error = ENOMEM;
+		return;
+	}
+	if ((b->error = kr_nl_dump(NETLINK_ROUTE, msg, kr_stale1, &st)) != 0)
+		return;
+	for (i = 0; i < st.n; i++) {
+		b->pending++;
+		kr_route_del_any(&in6addr_any, 0, &st.gw[i], st.ifindex,
+		    kr_batch_cb, b);
+	}
 }
 
 static void
@@ -480,6 +562,9 @@ kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 		b->pending = 0;
 		kr_mn_step(b);
 		return 0;
+	case IMSG_KR_MN_ROUTER:
+		kr_mn_router(b, data);
+		break;
 	}
 	kr_batch_go(b);
 	return 0;

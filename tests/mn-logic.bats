@@ -92,6 +92,10 @@ unit() {
 	unit test_mn_bul kernel_failure_is_retried
 }
 
+@test "bul: a BU that could not be sent goes again soon, the timeout not doubled" {
+	unit test_mn_bul send_failure_retried_without_doubling
+}
+
 @test "bul: a move while mip6-priv works: the newer care-of address is asked next, no BU from the old" {
 	unit test_mn_bul move_while_kernel_works
 }

@@ -14,8 +14,8 @@
 #
 #   accept        BA status 0, the BU's sequence number and lifetime
 #   silent        no answer (retransmissions)
-#   resync N      first BU: BA 135 carrying N as the last accepted
-#                 number; later BUs newer than N are accepted
+#   resync N      a BU with a number other than N+1: BA 135 carrying N
+#                 as the last accepted number; N+1 is accepted
 #   reject S      BA status S
 #
 # The BA goes from HA_ADDR through a raw MH socket: to the care-of address
@@ -27,6 +27,7 @@ import socket
 import struct
 import sys
 import time
+import traceback
 
 from scapy.all import sniff  # noqa: E402
 from scapy.layers.inet6 import IPv6  # noqa: E402
@@ -37,7 +38,6 @@ IPV6_CHECKSUM = 7
 MH_BU, MH_BA = 5, 6
 
 iface, ha_addr, work = sys.argv[1], sys.argv[2], sys.argv[3]
-state = {"resync_sent": False}
 
 mh = socket.socket(socket.AF_INET6, socket.SOCK_RAW, IPPROTO_MH)
 mh.setsockopt(socket.IPPROTO_IPV6, IPV6_CHECKSUM, 4)
@@ -98,6 +98,14 @@ def send_ba(to, hoa, status, seq, lifetime):
 
 
 def on_packet(p):
+    try:
+        handle(p)
+    except Exception:
+        traceback.print_exc()
+        sys.stderr.flush()
+
+
+def handle(p):
     if IPv6 not in p:
         return
     src, hoa, esp, m = parse(bytes(p[IPv6]))
@@ -128,8 +136,7 @@ def on_packet(p):
         return
     if md[0] == "reject":
         send_ba(src, hoa, int(md[1]), seq, 0)
-    elif md[0] == "resync" and not state["resync_sent"]:
-        state["resync_sent"] = True
+    elif md[0] == "resync" and seq != (int(md[1]) + 1) % 65536:
         send_ba(src, hoa, 135, int(md[1]), 0)
     else:
         send_ba(src, hoa, 0, seq, lifetime)

@@ -417,6 +417,22 @@ kernel_failure_is_retried(void)
 }
 
 static void
+send_failure_retried_without_doubling(void)
+{
+	setup();
+	go_away("2001:db8:f1::10", 0);
+	/* No route yet: the same timeout again, soon. */
+	bul_send_failed(&b, 5);
+	CHECK(bul_timer(&b, 5 + BUL_SEND_RETRY_MS - 1) == 0);
+	CHECK(bul_timer(&b, 5 + BUL_SEND_RETRY_MS) == BUL_ACT_SEND_BU);
+	CHECK(b.timeout_ms == 1500);
+	CHECK(b.ctr.bu_retransmitted == 0);
+	CHECK(b.next == 5 + BUL_SEND_RETRY_MS + 1500);
+	CHECK(bul_timer(&b, b.next) == BUL_ACT_SEND_BU);
+	CHECK(b.timeout_ms == 3000);
+}
+
+static void
 move_while_kernel_works(void)
 {
 	struct in6_addr	 c1 = A("2001:db8:f1::10"), c2 = A("2001:db8:f2::10");
@@ -500,6 +516,8 @@ static const struct {
 	{ "unanswered_deregistration_ends_with_the_binding",
 	    unanswered_deregistration_ends_with_the_binding },
 	{ "kernel_failure_is_retried", kernel_failure_is_retried },
+	{ "send_failure_retried_without_doubling",
+	    send_failure_retried_without_doubling },
 	{ "move_while_kernel_works", move_while_kernel_works },
 	{ "show_bul_text_and_json", show_bul_text_and_json },
 };

@@ -171,8 +171,13 @@ foreign_ra_gives_care_of_address(void)
 	addr("fe80::10", ETH0, 0);
 	addr("2001:db8:f1::10", ETH0, 0);
 	mv_decide(&m, &d);
-	/* Heard nothing yet... but an address: a link without RAs so far. */
+	/* Heard nothing yet: an RA is on its way... */
+	CHECK(d.where == MV_NOWHERE);
+	/* ...or not: a link without RAs, its address tells. */
+	m.now = MV_RA_WAIT_MS;
+	mv_decide(&m, &d);
 	CHECK(d.where == MV_AWAY);
+	m.now = 0;
 	ra(ETH0, "2001:db8:f1::1", 0);
 	mv_decide(&m, &d);
 	CHECK(d.where == MV_AWAY);
@@ -303,6 +308,7 @@ without_advertisements_addresses_decide(void)
 {
 	setup();
 	mv_link(&m, ETH0, "eth0", UP, 0);
+	m.now = MV_RA_WAIT_MS;
 	/* The home address alone does not make home (we put it there)... */
 	addr("2001:db8:1::100", ETH0, 0);
 	mv_decide(&m, &d);
@@ -313,12 +319,14 @@ without_advertisements_addresses_decide(void)
 	CHECK(d.where == MV_HOME);
 	setup();
 	mv_link(&m, ETH0, "eth0", UP, 0);
+	m.now = MV_RA_WAIT_MS;
 	addr("2001:db8:99::5", ETH0, 0);
 	mv_decide(&m, &d);
 	CHECK(d.where == MV_AWAY && is(&d.coa, "2001:db8:99::5"));
 	/* Link-local and ULA-less non-global addresses never are care-of. */
 	setup();
 	mv_link(&m, ETH0, "eth0", UP, 0);
+	m.now = MV_RA_WAIT_MS;
 	addr("fe80::5", ETH0, 0);
 	mv_decide(&m, &d);
 	CHECK(d.where == MV_NOWHERE);
