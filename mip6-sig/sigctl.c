@@ -1,12 +1,15 @@
 /*
  * mip6ctl on the correspondent: `show bindings [HOA]` (also `show
- * routeopt`), `show stats`, `delete binding HOA`; text, or JSON with -j.
+ * routeopt`), `show stats`, `show kernel` (mip6-priv's table), `delete
+ * binding HOA`; text, or JSON with -j.
  * Answers go out as IMSG_CTL_TEXT chunks, then IMSG_CTL_END.
  */
 #include <sys/types.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +27,20 @@ struct ctl_out {
 	size_t		 len;
 	int		 first;
 };
+
+/* An error reply ends the stream too (mip6ctl waits for the END). */
+static void __attribute__((format(printf, 3, 4)))
+ctl_fail(struct ctl_conn *c, uint32_t reqid, const char *fmt, ...)
+{
+	char	 msg[CTL_ERROR_LEN];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	control_error(c, reqid, "%s", msg);
+	control_end(c, reqid);
+}
 
 static void
 out_flush(struct ctl_out *o)
@@ -55,12 +72,12 @@ ctl_request(struct ctl_conn *c, const struct imsg *imsg,
     struct ctl_request *req)
 {
 	if (imsg->hdr.len - IMSG_HEADER_SIZE != sizeof(*req)) {
-		control_error(c, imsg->hdr.peerid, "malformed request");
+		ctl_fail(c, imsg->hdr.peerid, "malformed request");
 		return -1;
 	}
 	memcpy(req, imsg->data, sizeof(*req));
 	if (!proto_check_str(req->arg, sizeof(req->arg))) {
-		control_error(c, imsg->hdr.peerid, "malformed argument");
+		ctl_fail(c, imsg->hdr.peerid, "malformed argument");
 		return -1;
 	}
 	return 0;
@@ -77,7 +94,7 @@ show_bindings(struct ctl_out *o, int json, const char *arg)
 	int		 filter = arg[0] != '\0', first = 1;
 
 	if (filter && addr_parse(arg, &hoa) == -1) {
-		control_error(o->c, o->reqid, "%s: not an IPv6 address", arg);
+		ctl_fail(o->c, o->reqid, "%s: not an IPv6 address", arg);
 		o->c = NULL;
 		return;
 	}
@@ -140,6 +157,74 @@ show_stats(struct ctl_out *o, int json)
 	}
 }
 
+/* The pending `show kernel`: where the parent's lines go. */
+static struct {
+	struct ctl_conn	*c;
+	uint32_t	 id;		/* the client's request id */
+	uint32_t	 kreq;		/* ours, to the parent; 0 none */
+	int		 json;
+	int		 n;
+} kshow;
+
+int
+sig_ctl_kernel_wants(uint32_t reqid)
+{
+	return kshow.kreq != 0 && kshow.kreq == reqid;
+}
+
+void
+sig_ctl_kernel(const char *line, int error)
+{
+	struct ctl_out	 o;
+	char		 esc[KR_SHOW_LEN * 2];
+	size_t		 i, j;
+
+	if (kshow.kreq == 0)
+		return;
+	/* The client may have gone while the parent answered. */
+	if (!control_alive(kshow.c)) {
+		if (line == NULL)
+			kshow.kreq = 0;
+		return;
+	}
+	memset(&o, 0, sizeof(o));
+	o.c = kshow.c;
+	o.reqid = kshow.id;
+	if (line != NULL) {
+		if (kshow.json) {
+			for (i = j = 0; line[i] != '\0' && j + 2 < sizeof(esc);
+			    i++) {
+				if (line[i] == '"' || line[i] == '\\')
+					esc[j++] = '\\';
+				esc[j++] = line[i];
+			}
+			esc[j] = '\0';
+			out_str(&o, kshow.n == 0 ? "{\"kernel\":[\"" : ",\"");
+			out_str(&o, esc);
+			out_str(&o, "\"");
+		} else {
+			out_str(&o, line);
+			out_str(&o, "\n");
+		}
+		kshow.n++;
+		out_flush(&o);
+		control_flush(kshow.c);
+		return;
+	}
+	kshow.kreq = 0;
+	if (error != 0) {
+		ctl_fail(o.c, o.reqid, "kernel listing: %s",
+		    strerror(error));
+		control_flush(o.c);
+		return;
+	}
+	if (kshow.json)
+		out_str(&o, kshow.n == 0 ? "{\"kernel\":[]}\n" : "]}\n");
+	out_flush(&o);
+	control_end(o.c, o.reqid);
+	control_flush(o.c);
+}
+
 void
 sig_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 {
@@ -161,9 +246,20 @@ sig_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 	case CTL_SHOW_STATS:
 		show_stats(&o, json);
 		break;
+	case CTL_SHOW_KERNEL:
+		if (kshow.kreq != 0 || sig_kernel_show(&kshow.kreq) == -1) {
+			ctl_fail(c, o.reqid, "a kernel listing is under "
+			    "way; try again");
+			return;
+		}
+		kshow.c = c;
+		kshow.id = o.reqid;
+		kshow.json = json;
+		kshow.n = 0;
+		return;		/* the parent answers: sig_ctl_kernel */
 	default:
-		control_error(c, o.reqid, "the correspondent does not show "
-		    "that (bindings, routeopt, stats)");
+		ctl_fail(c, o.reqid, "the correspondent does not show "
+		    "that (bindings, routeopt, stats, kernel)");
 		return;
 	}
 	if (o.c == NULL)
@@ -183,12 +279,12 @@ sig_ctl_delete(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 	if (ctl_request(c, imsg, &req) == -1)
 		return;
 	if (addr_parse(req.arg, &hoa) == -1) {
-		control_error(c, imsg->hdr.peerid, "%s: not an IPv6 address",
+		ctl_fail(c, imsg->hdr.peerid, "%s: not an IPv6 address",
 		    req.arg);
 		return;
 	}
 	if (sig_binding_delete(&hoa) == -1) {
-		control_error(c, imsg->hdr.peerid, "%s: no binding", req.arg);
+		ctl_fail(c, imsg->hdr.peerid, "%s: no binding", req.arg);
 		return;
 	}
 	n = snprintf(line, sizeof(line), (req.flags & CTL_F_JSON) ?

@@ -62,7 +62,7 @@ peer() {
 }
 
 ctl() {
-	"$PLAIN/mip6ctl" -s "$TD/run/sig.sock" "$@"
+	timeout 5 "$PLAIN/mip6ctl" -s "$TD/run/sig.sock" "$@"
 }
 
 # Fresh tokens for the home and care-of address.
@@ -123,6 +123,11 @@ ctr() {
 	run ip -n cn xfrm state list proto hao
 	echo "$output"
 	[[ "$output" == *"src $MN_HOA dst $CN_ADDR"* ]]
+	run ctl show kernel
+	echo "$output"
+	[[ "$output" == *"ro hoa $MN_HOA peer $CN_ADDR coa $MN_COA_F1 as cn"* ]]
+	run ctl -j show kernel
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert any(" as cn" in l for l in d["kernel"])' "$output"
 }
 
 @test "a ping from the correspondent to the home address goes to the care-of address with a type 2 routing header" {
@@ -246,9 +251,23 @@ ctr() {
 	[ "$(ctr expired)" -eq 1 ]
 }
 
-@test "mip6-priv stopped with a binding in place leaves no route-optimization state" {
+@test "mip6ctl delete binding removes a binding and its states" {
 	rr
 	run peer bu 8 100 ack
+	[[ "$output" == "ba status=0 "* ]]
+	run ctl delete binding "$MN_HOA"
+	echo "$output"
+	[ "$output" = "deleted $MN_HOA" ]
+	run ctl show bindings
+	[ -z "$output" ]
+	lab_wait_for 3 bash -c "[ -z \"\$(ip -n cn xfrm state list proto route2)\" ]"
+	run ctl delete binding "$MN_HOA"
+	[ "$status" -eq 1 ]
+}
+
+@test "mip6-priv stopped with a binding in place leaves no route-optimization state" {
+	rr
+	run peer bu 9 100 ack
 	[[ "$output" == "ba status=0 "* ]]
 	[ -n "$(ip -n cn xfrm state list proto route2)" ]
 	kill "$(cat "$TD/pid")"
