@@ -1,11 +1,209 @@
-#!/bin/sh
-# The roaming story (home registration, movement, return home) arrives with
-# the home agent and mobile node roles (issue 6).  Until then the demo
-# boots the lab and shows that the Mobile IPv6 kernel features work.
-set -eu
-cd "$(dirname "$0")/.."
-echo "demo: the roaming story arrives with the home agent and mobile node roles."
-if [ -x tests/lab/run ] && [ -f tests/lab/smoke.bats ]; then
-	echo "demo: meanwhile, the lab's smoke suite on a real Mobile IPv6 kernel:"
-	MIP6_SRC=$PWD MIP6_BIN=$PWD/build MIP6_BIN_PLAIN=$PWD/build tests/lab/run tests/lab/smoke.bats
+#!/bin/bash
+# make demo: the roaming story, narrated.  In the user-mode Linux lab
+# (tests/lab/run) the home agent and the mobile node run as mip6-priv with
+# tests/lab/conf/ha.yaml and mn.yaml (IPsec required, manual keys).  The
+# mobile node registers from foreign link 1, the correspondent pings its
+# home address through the tunnel, it moves to foreign link 2 and comes
+# home; every step is printed with its time, the binding as mip6ctl shows
+# it, the ping statistics and the handover times measured on the wire.
+# Exits 0 when the whole story happened, 1 when a step failed, 2 when the
+# lab cannot run.
+#
+#   tests/demo.sh            on the host: boots the lab and plays the story
+#   tests/demo.sh --guest    the story itself (inside the lab)
+#
+# MIP6_BIN_PLAIN names the build to use (default build/).
+set -u
+
+if [ "${1:-}" != --guest ]; then
+	cd "$(dirname "$0")/.." || exit 2
+	export MIP6_SRC=$PWD
+	export MIP6_BIN_PLAIN=${MIP6_BIN_PLAIN:-$PWD/build}
+	for p in mip6-priv mip6-ha mip6-mn mip6ctl; do
+		[ -x "$MIP6_BIN_PLAIN/$p" ] || {
+			echo "demo: $MIP6_BIN_PLAIN/$p missing: build first (make)" >&2
+			exit 2
+		}
+	done
+	echo "demo: booting the lab (user-mode Linux with a Mobile IPv6 kernel)..."
+	LAB_TIMEOUT=${DEMO_TIMEOUT:-150} exec tests/lab/run --cmd "bash $PWD/tests/demo.sh --guest"
 fi
+
+# ---- inside the lab ----
+cd "$MIP6_SRC" || exit 2
+# shellcheck source=tests/lab/topo.sh
+. tests/lab/topo.sh
+# shellcheck source=tests/lab/roam.bash
+. tests/lab/roam.bash
+
+IVAL=0.05
+T0=${EPOCHREALTIME/./}
+STEP=0
+FIG_F2= FIG_HOME= LOSS_TUN= LOSS_F2= LOSS_HOME=
+declare -a DONE=()
+
+# "[  12.3s 20:51:04.123]": seconds since the start and the wall clock.
+stamp()
+{
+	local now=${EPOCHREALTIME/./} ms wall
+	ms=$(( (now - T0) / 1000 ))
+	printf -v wall '%(%H:%M:%S)T' "${now:0:10}"
+	printf '[%4d.%ds %s.%s]' $(( ms / 1000 )) $(( ms % 1000 / 100 )) "$wall" "${now:10:3}"
+}
+
+step()
+{
+	STEP=$((STEP + 1))
+	echo
+	echo "$(stamp) Step $STEP: $*"
+}
+
+say()
+{
+	echo "$(stamp)   $*"
+}
+
+# Indented output of a command (mip6ctl, ip), as the user would see it.
+show()
+{
+	local title=$1 line
+	shift
+	say "$title"
+	"$@" 2>&1 | while IFS= read -r line; do
+		echo "                            | $line"
+	done
+}
+
+fail()
+{
+	echo
+	echo "$(stamp) FAILED in step $STEP: $*"
+	echo "--- home agent log (last lines)"
+	tail -n 15 "$(roam_log ha)" 2>/dev/null
+	echo "--- mobile node log (last lines)"
+	tail -n 15 "$(roam_log mn)" 2>/dev/null
+	echo
+	echo "demo: the story failed (step $STEP). tests/lab/home.bats checks the same story."
+	finish 1
+}
+
+finish()
+{
+	for p in "$ROAM_DIR"/*.ping.pid; do
+		[ -e "$p" ] && roam_ping_stop "$(basename "$p" .ping.pid)" >/dev/null
+	done
+	roam_stop mn
+	roam_stop ha
+	lab_topo_down
+	exit "$1"
+}
+
+pingstats()
+{
+	roam_ping_count "$1"
+	say "ping $MN_HOA from the correspondent: $PING_RECV of $PING_SENT echo requests answered, $PING_LOST lost (one every ${IVAL}s)"
+}
+
+echo "demo: Mobile IPv6 roaming with mip6 ($(stamp))"
+echo "demo: hosts: home agent $HA_ADDR (home link $HOME_PREFIX), correspondent $CN_ADDR,"
+echo "demo:        mobile node with home address $MN_HOA; foreign links $F1_PREFIX and $F2_PREFIX"
+
+step "the lab network comes up; the mobile node is plugged into foreign link 1"
+rm -rf "$ROAM_DIR"
+lab_topo_up f1 || fail "the lab topology did not come up"
+coa=$(lab_wait_addr mn "$MN_IF" "$F1_NET" 15) || fail "no care-of address on foreign link 1"
+say "the mobile node formed its care-of address $coa from the router's advertisement"
+roam_capture_start f1 r "$R_IF_F1" || fail "tcpdump on foreign link 1"
+roam_capture_start f2 r "$R_IF_F2" || fail "tcpdump on foreign link 2"
+roam_capture_start home ha "$HA_IF" || fail "tcpdump on the home link"
+DONE+=("lab up, mobile node on foreign link 1")
+
+step "the home agent starts (tests/lab/conf/ha.yaml: IPsec required, manual ESP keys)"
+roam_start ha || fail "the home agent did not start"
+say "mip6-priv in namespace ha: privileged parent + sandboxed mip6-ha; ESP SAs installed:"
+show "ip -n ha xfrm state   (the ESP states, one per direction)" \
+	bash -c "ip -n ha xfrm state | grep -B1 'proto esp'"
+DONE+=("home agent up")
+
+step "the mobile node starts on foreign link 1 and registers with its home agent"
+t=$(roam_now)
+roam_start mn || fail "the mobile node did not start"
+roam_wait_binding "$MN_COA_F1" 20 || fail "no binding at the home agent"
+roam_wait_mn "registered $MN_COA_F1" 10 || fail "the mobile node is not registered"
+say "registered $(roam_ms "$t" "$(roam_now)") ms after the mobile node started (the home agent runs DAD for the home address first, ~1 s)"
+show "mip6ctl show bindings   (home agent)" roam_ctl ha show bindings
+show "mip6ctl show bul        (mobile node)" roam_ctl mn show bul
+roam_wait_count f1 1 5 "^$HA_ADDR > $MN_COA_F1: " "ESP(spi=$ROAM_SPI_BA" ||
+	fail "no ESP-protected BA on foreign link 1"
+say "on the wire (foreign link 1), Binding Update and Acknowledgement are ESP-protected:"
+roam_grep f1 "ESP(spi=" | while read -r us rest; do
+	echo "                            | ${rest:0:150}"
+done
+DONE+=("registration from foreign link 1 under ESP")
+
+step "the correspondent pings the home address; the home agent tunnels to the care-of address"
+roam_ping_start p1 "$IVAL"
+roam_ping_wait p1 40 15 || fail "the ping through the tunnel does not get replies"
+roam_ping_stop p1 >/dev/null
+pingstats p1
+LOSS_TUN="$PING_LOST of $PING_SENT"
+[ "$PING_LOST" -eq 0 ] || fail "pings lost through the tunnel"
+roam_wait_count f1 1 5 "^$MN_COA_F1 > $HA_ADDR: " "echo reply" || fail "no tunnelled reply on foreign link 1"
+say "on the wire (foreign link 1), ip6ip6 between the home agent and the care-of address:"
+{ roam_grep f1 "^$HA_ADDR > $MN_COA_F1: " "echo request" | head -n 1
+  roam_grep f1 "^$MN_COA_F1 > $HA_ADDR: " "echo reply" | head -n 1; } | while read -r us rest; do
+	echo "                            | ${rest:0:170}"
+done
+DONE+=("ping through the tunnel: $LOSS_TUN lost")
+
+step "the mobile node moves to foreign link 2 (the ping goes on)"
+roam_ping_start p2 "$IVAL"
+roam_ping_wait p2 10 15 || fail "the ping stopped before the move"
+roam_move f2 || fail "the move failed"
+say "link down on foreign link 1, up on foreign link 2 ($(roam_ms "$ROAM_T_DOWN" "$ROAM_T_UP") ms without a link)"
+roam_wait_binding "$MN_COA_F2" 30 || fail "no binding to the new care-of address"
+roam_wait_mn "registered $MN_COA_F2" 10 || fail "the mobile node did not re-register"
+say "re-registered from $MN_COA_F2"
+roam_ping_wait p2 20 15 || fail "the ping does not continue after the move"
+roam_ping_stop p2 >/dev/null
+show "mip6ctl show bindings   (home agent)" roam_ctl ha show bindings
+pingstats p2
+LOSS_F2="$PING_LOST of $PING_SENT"
+roam_wait_count f2 1 5 "^$HA_ADDR > $MN_COA_F2: " "ESP(spi=$ROAM_SPI_BA" || true
+ba=$(roam_first f2 "$ROAM_T_UP" "^$HA_ADDR > $MN_COA_F2: " "ESP(spi=$ROAM_SPI_BA")
+tun=$(roam_first f2 "$ROAM_T_UP" "^$MN_COA_F2 > $HA_ADDR: " "$MN_HOA > $CN_ADDR: " "echo reply")
+FIG_F2="BA after $(roam_ms "$ROAM_T_UP" "$ba") ms, first reply through the new care-of address after $(roam_ms "$ROAM_T_UP" "$tun") ms"
+say "handover (from the link coming up on foreign link 2, measured on the wire): $FIG_F2"
+DONE+=("handover to foreign link 2: $FIG_F2; $LOSS_F2 pings lost")
+
+step "the mobile node comes home (the ping goes on)"
+roam_ping_start p3 "$IVAL"
+roam_ping_wait p3 10 15 || fail "the ping stopped before the return"
+roam_move home || fail "the move failed"
+say "link down on foreign link 2, up on the home link"
+roam_wait_clean 30 || fail "the home agent still has a tunnel route or proxy ND for $MN_HOA"
+roam_wait_mn "home $MN_HOA" 10 || fail "the mobile node did not deregister"
+say "deregistered: the home agent removed the binding, its tunnel route and its proxy ND entry"
+roam_ping_wait p3 20 15 || fail "the ping does not continue at home"
+roam_ping_stop p3 >/dev/null
+show "mip6ctl show bindings   (home agent; empty)" roam_ctl ha show bindings
+show "mip6ctl show bul        (mobile node)" roam_ctl mn show bul
+show "ip -n ha -6 route show $MN_HOA; ip -n ha -6 neigh show proxy   (empty)" \
+	bash -c "ip -n ha -6 route show $MN_HOA/128; ip -n ha -6 neigh show proxy"
+pingstats p3
+LOSS_HOME="$PING_LOST of $PING_SENT"
+roam_decode home
+dba=$(roam_first home "$ROAM_T_UP" "^$HA_ADDR > $MN_HOA: " "ESP(spi=$ROAM_SPI_BA")
+nat=$(roam_first home "$ROAM_T_UP" "^$MN_HOA > $CN_ADDR: " "echo reply")
+FIG_HOME="deregistration BA after $(roam_ms "$ROAM_T_UP" "$dba") ms, first native reply after $(roam_ms "$ROAM_T_UP" "$nat") ms"
+say "return home (measured on the home link): $FIG_HOME"
+[ -n "$nat" ] || fail "no native echo reply from the home address on the home link"
+DONE+=("back home: $FIG_HOME; $LOSS_HOME pings lost")
+
+echo
+echo "$(stamp) Summary: the mobile node kept its home address $MN_HOA across two moves."
+for d in "${DONE[@]}"; do
+	echo "    ok  $d"
+done
+echo "demo: story complete"
+finish 0
