@@ -39,7 +39,7 @@ cd "$MIP6_SRC" || exit 2
 IVAL=0.05
 T0=${EPOCHREALTIME/./}
 STEP=0
-FIG_F2= FIG_HOME= LOSS_TUN= LOSS_F2= LOSS_HOME=
+FIG_F2='' FIG_HOME='' LOSS_TUN='' LOSS_F2='' LOSS_HOME=''
 declare -a DONE=()
 
 # "[  12.3s 20:51:04.123]": seconds since the start and the wall clock.

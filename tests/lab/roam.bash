@@ -158,7 +158,7 @@ roam_wait_binding()
 # and care-of address, from `mip6ctl show bul`: "STATE COA".
 roam_mn_state()
 {
-	local out line st= coa=
+	local out line st='' coa=''
 	out=$(roam_ctl mn show bul 2>/dev/null) || return 1
 	while IFS= read -r line; do
 		case "$line" in
@@ -239,6 +239,7 @@ roam_ping_count()
 		n=$((n + 1))
 		[ "$seq" -gt "$max" ] && max=$seq
 	done <"$ROAM_DIR/$name.ping"
+	# shellcheck disable=SC2034  # results for the caller
 	PING_SENT=$max PING_RECV=$n PING_LOST=$((max - n))
 }
 
@@ -276,6 +277,7 @@ roam_ping_first_after()
 	return 1
 }
 
+# shellcheck disable=SC2034  # ROAM_T_DOWN, ROAM_T_UP: results for the caller
 roam_move()
 {
 	local t=$EPOCHREALTIME
