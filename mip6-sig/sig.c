@@ -144,8 +144,10 @@ sig_init(const struct mip6_conf *c)
 	s->be_last_ms = sig_now_ms();
 
 	if ((fd = role_socket(ROLE_SOCK_MH)) == -1)
-		fatalx("no Mobility Header socket from the parent");
-	signet_init(fd);
+		log_warnx("no Mobility Header socket from the parent: no "
+		    "return routability, no bindings");
+	else
+		signet_init(fd);
 	/* Kernel reports: a Home Address option from an unbound address. */
 	memset(&sub, 0, sizeof(sub));
 	sub.mask = KR_SUB_XFRM;
