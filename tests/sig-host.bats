@@ -29,8 +29,8 @@ teardown() {
 }
 
 start_sig() {
-	PRIV_NS=$NS
 	ip netns exec "$NS" "$BIN/mip6-priv" -d -f "$CONF" >"$LOG" 2>&1 &
+	# shellcheck disable=SC2034  # daemon_teardown stops it
 	PRIV=$!
 	wait_for 10 log_has 'sig: serving'
 }
