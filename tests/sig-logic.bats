@@ -88,3 +88,10 @@ unit() {
 @test "cnreg: counters named and counted" {
 	unit counters_named_and_counted
 }
+
+@test "cnreg: 10000 mobile nodes register with one correspondent (prints the rate)" {
+	run "$BIN/tests/test_cnreg" bench 10000
+	echo "$output" >&3
+	[ "$status" -eq 0 ]
+	[[ "$output" == "bindings=10000 register_per_s="*" refused=0 "* ]]
+}
