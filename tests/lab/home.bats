@@ -35,6 +35,8 @@ teardown_file() {
 	for p in "$ROAM_DIR"/*.ping.pid; do
 		[ -e "$p" ] && roam_ping_stop "$(basename "$p" .ping.pid)" >/dev/null
 	done
+	lab_kill_pidfile "$ROAM_DIR/tcp-client.pid"
+	lab_kill_pidfile "$ROAM_DIR/tcp-serve.pid"
 	roam_stop mn
 	roam_stop ha
 	lab_topo_down
@@ -201,4 +203,67 @@ need_daemons() {
 	tunnelled=$(roam_count home "^$HA_ADDR > $MN_COA_F2: " "$HA_ADDR > $MN_HOA: " "ESP(spi=$ROAM_SPI_BA")
 	roam_grep home "$HA_ADDR > $MN_HOA: " "ESP(spi=$ROAM_SPI_BA"
 	[ "$tunnelled" -eq 0 ]
+}
+
+# Echoes the TCP client logged at or after US (tcpkeep.py's "USEC SEQ").
+tcp_echoes_after() {
+	local n=0 us seq
+	while read -r us seq; do
+		[[ "$us" =~ ^[0-9]+$ ]] && [ "$us" -ge "$2" ] && n=$((n + 1))
+	done <"$1"
+	echo "$n"
+}
+
+tcp_has_echoes() {
+	[ "$(tcp_echoes_after "$1" "$2")" -ge "$3" ]
+}
+
+# The longest pause (ms) between two echoes from US to US2.
+tcp_pause() {
+	local prev='' max=0 us seq
+	while read -r us seq; do
+		[[ "$us" =~ ^[0-9]+$ ]] || continue
+		[ "$us" -ge "$2" ] && [ "$us" -le "$3" ] || continue
+		if [ -n "$prev" ] && [ $((us - prev)) -gt "$max" ]; then
+			max=$((us - prev))
+		fi
+		prev=$us
+	done <"$1"
+	roam_ms 0 "$max"
+}
+
+@test "a TCP connection to the home address survives leaving home for foreign link 1 and coming back" {
+	need_daemons
+	[ "$(roam_mn_state)" = "home $MN_HOA" ] || skip "the mobile node is not at home (previous test)"
+	local log=$ROAM_DIR/tcp.log t_start t_f1 t_home now
+	: >"$log"
+	ip netns exec mn /usr/bin/python3 "$BATS_TEST_DIRNAME/tcpkeep.py" serve 7007 \
+		>"$ROAM_DIR/tcp-serve.out" 2>&1 </dev/null 3>&- &
+	echo $! >"$ROAM_DIR/tcp-serve.pid"
+	lab_wait_for 20 lab_file_has "$ROAM_DIR/tcp-serve.out" listening
+	ip netns exec cn /usr/bin/python3 "$BATS_TEST_DIRNAME/tcpkeep.py" client "$MN_HOA" 7007 "$log" \
+		</dev/null >/dev/null 2>&1 3>&- &
+	echo $! >"$ROAM_DIR/tcp-client.pid"
+	t_start=$(roam_now)
+	lab_wait_for 20 tcp_has_echoes "$log" "$t_start" 5
+	# Away: the connection now runs through the tunnel.
+	roam_move f1
+	t_f1=$ROAM_T_UP
+	roam_wait_binding "$MN_COA_F1" 30
+	lab_wait_for 20 tcp_has_echoes "$log" "$t_f1" 5
+	# Home again.
+	roam_move home
+	t_home=$ROAM_T_UP
+	roam_wait_clean 30
+	lab_wait_for 20 tcp_has_echoes "$log" "$t_home" 5
+	now=$(roam_now)
+	lab_kill_pidfile "$ROAM_DIR/tcp-client.pid"
+	lab_kill_pidfile "$ROAM_DIR/tcp-serve.pid"
+	cat "$log" | head -n 3
+	figure "TCP connection to the home address: longest pause $(tcp_pause "$log" "$t_f1" "$t_home") ms leaving home," \
+		"$(tcp_pause "$log" "$t_home" "$now") ms coming back"
+	# One connection, from the correspondent to the home address, never broken.
+	run cat "$log"
+	[[ "$output" == "connected $CN_ADDR"* ]]
+	[[ "$output" != *error* ]]
 }
