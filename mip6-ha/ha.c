@@ -391,11 +391,15 @@ ha_result(struct hareg_result *r, const char *ifname, int was_active)
 	case HAREG_OP_REMOVE:
 		log_info("binding %s deregistered",
 		    addr_ntop(&r->hoa, h, sizeof(h)));
-		if (was_active)
-			(void)ha_kr_bind(IMSG_KR_BIND_DEL, &r->hoa, NULL,
-			    ifname != NULL ? ifname : lname, NULL);
-		else
+		if (!was_active) {
 			ha_dad_cancel(&r->hoa);
+			break;
+		}
+		/* The BA waits until the tunnel route is gone: a mobile
+		 * node back home must get it on the home link. */
+		if (ha_kr_bind(IMSG_KR_BIND_DEL, &r->hoa, NULL,
+		    ifname != NULL ? ifname : lname, r) == 0)
+			return;
 		break;
 	}
 	if (r->send_ba)
@@ -548,6 +552,10 @@ ha_kr_reply(const struct imsg *imsg)
 	addr_ntop(&p->r.hoa, h, sizeof(h));
 	if (kr->error != 0) {
 		log_warnx("kernel state for %s: %s", h, strerror(kr->error));
+		/* A deregistration is done for us whatever the kernel said. */
+		if (p->type == IMSG_KR_BIND_DEL && p->has_result &&
+		    p->r.send_ba)
+			ha_send_ba(&p->r);
 		if (p->type == IMSG_KR_BIND_ADD && p->has_result) {
 			/* No forwarding for it: refuse, and forget it. */
 			e = bc_lookup(&ha_bc, &p->r.hoa);
@@ -568,6 +576,8 @@ ha_kr_reply(const struct imsg *imsg)
 		free(p);
 		return;
 	}
+	if (p->type == IMSG_KR_BIND_DEL && p->has_result && p->r.send_ba)
+		ha_send_ba(&p->r);
 	if (p->type == IMSG_KR_BIND_ADD && p->has_result) {
 		if (p->r.send_ba)
 			ha_send_ba(&p->r);

@@ -16,6 +16,10 @@ PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
 SIM=$BATS_TEST_DIRNAME/mnsim.py
 # A home address on the home link that a neighbour already uses (DAD).
 TAKEN_HOA=${HOME_NET}150
+# A second configured mobile node, and an address of the home agent that
+# serves no home link.
+OTHER_HOA=${HOME_NET}101
+HA_OTHER_ADDR=${HOME_NET}3
 # Lab keys of tests/lab/conf/ha.yaml style, public: the lab only.
 KEY_IN_AUTH=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
 KEY_IN_ENC=0f0e0d0c0b0a09080706050403020100
@@ -24,6 +28,26 @@ KEY_OUT_ENC=000102030405060708090a0b0c0d0e0f
 
 ha_conf() {
 	local ipsec=$1
+	if [ "$ipsec" = limits ]; then
+		# ipsec disabled, one binding at most, two mobile nodes known.
+		cat <<-EOF
+		common:
+		  log-level: debug
+		  control-dir: $HA_RUN
+		home-agent:
+		  links:
+		    - interface: $HA_IF
+		      address: "$HA_ADDR"
+		      home-prefixes: ["$HOME_PREFIX"]
+		  max-bindings: 1
+		  dad: false
+		  ipsec: disabled
+		  mobile-nodes:
+		    - home-address: "$MN_HOA"
+		    - home-address: "$OTHER_HOA"
+		EOF
+		return
+	fi
 	cat <<-EOF
 	common:
 	  log-level: debug
@@ -88,6 +112,7 @@ setup_file() {
 	export COA
 	# A neighbour on the home link holds TAKEN_HOA.
 	ip -n r address add "$TAKEN_HOA/64" dev "$R_IF_HOME" nodad
+	ip -n ha address add "$HA_OTHER_ADDR/64" dev "$HA_IF" nodad
 	ha_start disabled
 }
 
@@ -164,6 +189,16 @@ proxy_of() {
 	run proxy_of "$MN_HOA"
 	echo "$output"
 	[[ "$output" == *"$MN_HOA dev $HA_IF"* ]]
+}
+
+@test "mip6ctl show kernel lists the binding's objects from mip6-priv" {
+	run ctl show kernel
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$MN_HOA"*"$COA"* ]]
+	run ctl -j show kernel
+	echo "$output"
+	[[ "$output" == "{\"kernel\":[\""*"$MN_HOA"*"\"]}" ]]
 }
 
 @test "a stale sequence number gets 135 with the last accepted one" {
@@ -300,4 +335,36 @@ proxy_of() {
 	echo "$output"
 	[[ "$output" == "hoa=$MN_HOA coa=$COA state=active seq=51 "* ]]
 	[[ "$(route_of "$MN_HOA")" == *"dst $COA"* ]]
+}
+
+@test "a mobile node outside the configured list gets 133" {
+	ha_stop
+	ha_start limits
+	run sim --hoa ${HOME_NET}102 --seq 1
+	echo "$output"
+	[ "$output" = "BA status=133 seq=1 lifetime=0 flags=0x00 rh2=${HOME_NET}102 src=$HA_ADDR" ]
+}
+
+@test "with dad off a listed mobile node is accepted at once; a second binding over max-bindings gets 130" {
+	run sim --hoa "$MN_HOA" --seq 1 --lifetime 25
+	echo "$output"
+	[ "$output" = "BA status=0 seq=1 lifetime=25 flags=0x00 rh2=$MN_HOA src=$HA_ADDR" ]
+	run sim --hoa "$OTHER_HOA" --seq 1 --lifetime 25
+	echo "$output"
+	[ "$output" = "BA status=130 seq=1 lifetime=0 flags=0x00 rh2=$OTHER_HOA src=$HA_ADDR" ]
+	no_binding "$OTHER_HOA"
+}
+
+@test "a binding update without H for a home binding gets 139" {
+	run sim --hoa "$MN_HOA" --seq 2 --flags A
+	echo "$output"
+	[ "$output" = "BA status=139 seq=2 lifetime=0 flags=0x00 rh2=$MN_HOA src=$HA_ADDR" ]
+	run ctl show bindings "$MN_HOA"
+	[[ "$output" == *" seq=1 "* ]]
+}
+
+@test "a home registration sent to an address that serves no home link gets 131" {
+	run sim --hoa "$MN_HOA" --seq 3 --ha "$HA_OTHER_ADDR"
+	echo "$output"
+	[ "$output" = "BA status=131 seq=3 lifetime=0 flags=0x00 rh2=$MN_HOA src=$HA_OTHER_ADDR" ]
 }
