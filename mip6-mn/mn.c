@@ -371,6 +371,7 @@ mn_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 
 	if (!proto_check_len(imsg->datalen, sizeof(req))) {
 		control_error(c, imsg->hdr.peerid, "bad request length");
+		control_end(c, imsg->hdr.peerid);
 		return;
 	}
 	memcpy(&req, imsg->data, sizeof(req));
@@ -380,6 +381,7 @@ mn_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 		if (!mn_enabled) {
 			control_error(c, imsg->hdr.peerid,
 			    "the mobile node role is not enabled");
+			control_end(c, imsg->hdr.peerid);
 			return;
 		}
 		len = mn_format_bul(buf, sizeof(buf), json, &mn, mn_now());
@@ -390,6 +392,7 @@ mn_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 	default:
 		control_error(c, imsg->hdr.peerid,
 		    "the mobile node does not show that");
+		control_end(c, imsg->hdr.peerid);
 		return;
 	}
 	if (len >= sizeof(buf))

@@ -192,8 +192,10 @@ mv_ra(struct mv *m, uint32_t ifindex, const struct mv_ra *ra, uint64_t now)
 static int
 mv_usable(const struct mv_addr *a)
 {
-	return mv_global(&a->addr) && !(a->flags & (IFA_F_TENTATIVE |
-	    IFA_F_DADFAILED | IFA_F_DEPRECATED));
+	/* Optimistic DAD (RFC 4429) lets a tentative address be used. */
+	return mv_global(&a->addr) &&
+	    !(a->flags & (IFA_F_DADFAILED | IFA_F_DEPRECATED)) &&
+	    (!(a->flags & IFA_F_TENTATIVE) || (a->flags & IFA_F_OPTIMISTIC));
 }
 
 /* On interface i, the home link (1), a foreign link with coa (2), or 0. */

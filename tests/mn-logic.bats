@@ -116,7 +116,7 @@ unit() {
 	unit test_mn_move foreign_ra_gives_care_of_address
 }
 
-@test "movement: tentative, DAD-failed and deprecated addresses are no care-of address" {
+@test "movement: tentative (unless optimistic), DAD-failed and deprecated addresses are no care-of address" {
 	unit test_mn_move unusable_addresses_are_not_care_of
 }
 

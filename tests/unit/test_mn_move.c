@@ -204,6 +204,13 @@ unusable_addresses_are_not_care_of(void)
 		mv_decide(&m, &d);
 		CHECK(d.where == MV_AWAY);
 	}
+	/* An optimistic address (RFC 4429) may be used while DAD runs. */
+	setup();
+	mv_link(&m, ETH0, "eth0", UP, 0);
+	ra(ETH0, "2001:db8:f1::1", 0);
+	addr("2001:db8:f1::10", ETH0, IFA_F_TENTATIVE | IFA_F_OPTIMISTIC);
+	mv_decide(&m, &d);
+	CHECK(d.where == MV_AWAY);
 }
 
 static void
