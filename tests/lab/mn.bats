@@ -4,7 +4,8 @@
 # decoder of what goes on the wire, and BAs with a type 2 routing header
 # from a raw socket).  The tests run in order: the mobile node registers
 # on foreign link 1, moves to foreign link 2, comes home; then
-# retransmission timing, status 135, a refusal, ESP, dhaad.
+# retransmission timing, status 135, a refusal, ESP, dhaad; last, the
+# real home agent (mip6-ha) with ESP and a ping from the home address.
 #
 # Runs inside the user-mode Linux guest: tests/run.sh tests/lab/mn.bats.
 
@@ -23,6 +24,7 @@ setup_file() {
 	mn_conf disabled 300ms 300ms 1s >"$TD/fast.yaml"
 	mn_conf required 1500ms 1s 32s >"$TD/esp.yaml"
 	sed 's/home-agent: .*/home-agent: dhaad/' "$TD/mn.yaml" >"$TD/dhaad.yaml"
+	ha_conf >"$TD/ha.yaml"
 	lab_topo_up none
 	echo accept >"$TD/mode"
 	ip netns exec ha /usr/bin/python3 "$BATS_TEST_DIRNAME/fake_ha.py" \
@@ -49,6 +51,7 @@ teardown() {
 
 teardown_file() {
 	mn_stop
+	lab_kill_pidfile "$TD/ha.pid"
 	lab_kill_pidfile "$TD/fake_ha.pid"
 	lab_topo_down
 }
@@ -84,6 +87,33 @@ mn_conf() {
 		      auth-key: 0xffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100
 		EOF
 	fi
+}
+
+# The real home agent (mip6-ha), ESP required, the keys of mn_conf's.
+ha_conf() {
+	cat <<-EOF
+	common:
+	  log-level: debug
+	  control-dir: $TD/hactl
+	  chroot: $TD/chroot
+	home-agent:
+	  links:
+	    - interface: $HA_IF
+	      address: $HA_ADDR
+	      home-prefixes: [$HOME_PREFIX]
+	  ipsec: required
+	  mobile-nodes:
+	    - home-address: $MN_HOA
+	      ipsec-keys:
+	        to-home-agent:
+	          spi: 0x1000
+	          auth-algorithm: hmac(sha256)
+	          auth-key: 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+	        to-mobile-node:
+	          spi: 0x1001
+	          auth-algorithm: hmac(sha256)
+	          auth-key: 0xffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100
+	EOF
 }
 
 # mn_start CONF: mip6-priv with the mobile node in namespace mn.
@@ -321,4 +351,33 @@ bu_count_ge() {
 	[[ "$output" == *"home-agent       none (dhaad is not implemented)"* ]]
 	run bus
 	[ -z "$output" ]
+}
+
+@test "with the real home agent and ipsec required, BU and BA travel under ESP and the mobile node registers" {
+	[ -x "$PLAIN/mip6-ha" ] || skip "no mip6-ha"
+	mn_on f1
+	echo silent >"$TD/mode"
+	ip netns exec ha "$PLAIN/mip6-priv" -d -f "$TD/ha.yaml" 2>"$TD/ha.log" 3>&- &
+	echo $! >"$TD/ha.pid"
+	lab_wait_for 10 lab_file_has "$TD/ha.log" "ha: serving"
+	lab_capture_start mn-esp r "$R_IF_F1" ip6 and not icmp6
+	mn_start esp.yaml
+	wait_log 1 "accepted seq" 20
+	lab_capture_stop mn-esp
+	run ip netns exec ha "$PLAIN/mip6ctl" -s "$TD/hactl/ha.sock" show bindings
+	echo "$output"
+	[[ "$output" == *"$MN_HOA"*"$MN_COA_F1"* ]]
+	run tcpdump -n -v -r "$LAB_CAPDIR/mn-esp.pcap"
+	echo "$output"
+	# BU: from the care-of address, Home Address option, then ESP; BA:
+	# to the care-of address, type 2 routing header, then ESP.
+	[[ "$output" == *"$MN_COA_F1 > $HA_ADDR: DSTOPT "*"(homeaddr: $MN_HOA)"*"ESP(spi=0x00001000,"* ]]
+	[[ "$output" == *"$HA_ADDR > $MN_COA_F1: RT6 "*"[0]$MN_HOA)"*"ESP(spi=0x00001001,"* ]]
+	[[ "$output" != *"mobility: BU"* ]]
+	# The home address works through the tunnel, both ways.
+	run lab_ns mn ping -c 1 -W 3 -I "$MN_HOA" "$CN_ADDR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	mn_stop
+	lab_kill_pidfile "$TD/ha.pid"
 }
