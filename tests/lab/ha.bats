@@ -244,6 +244,22 @@ proxy_of() {
 	[ "$output" = "BE status=2 hoa=$MN_HOA rh2=- src=$HA_ADDR" ]
 	[ "$(counter rx_error.unknown_mh_type)" = 1 ]
 	[ "$(counter tx.BE)" = 1 ]
+	[ "$(counter tx.be_rate_limited)" = 0 ]
+}
+
+@test "a Home Address option without a binding gets a Binding Error with status 1" {
+	run sim --hoa ${HOME_NET}177 --type 0
+	echo "$output"
+	[ "$output" = "BE status=1 hoa=${HOME_NET}177 rh2=- src=$HA_ADDR" ]
+}
+
+@test "Binding Errors are rate limited (binding-error-rate, 10 a second by default)" {
+	run sim --hoa "$MN_HOA" --type 42 --count 40 --until 40 --wait 2
+	echo "$output"
+	local sent=${#lines[@]}
+	[ "$sent" -ge 1 ]
+	[ "$sent" -le 20 ]
+	[ "$(counter tx.be_rate_limited)" -ge 20 ]
 }
 
 @test "a malformed Binding Update is dropped and counted by reason" {

@@ -9,7 +9,7 @@ MIP6 classes nor by our codec, so the test is an independent oracle.
 
   mnsim.py --hoa H --coa C --ha A [--seq N] [--lifetime UNITS] [--flags AH]
            [--type 5] [--bad overrun|optlen] [--no-hao] [--wait S]
-           [--listen-only] [--esp-spi N --esp-auth HEX --esp-enc HEX]
+           [--count N] [--until N] [--listen-only] [--esp-spi N --esp-auth HEX --esp-enc HEX]
 
 Output lines (what arrived at the care-of address, in order):
   BA status=0 seq=1 lifetime=25 flags=0x00 rh2=HOA src=HA
@@ -134,6 +134,8 @@ def main():
     p.add_argument("--until", type=int, default=1,
                    help="stop after this many messages")
     p.add_argument("--listen-only", action="store_true")
+    p.add_argument("--count", type=int, default=1,
+                   help="send the message this many times, back to back")
     p.add_argument("--iface", default="mn0")
     p.add_argument("--router-mac", default="02:00:00:00:01:02")
     p.add_argument("--mac", default="02:00:00:00:00:10")
@@ -183,7 +185,8 @@ def main():
                 auth_algo="SHA2-256-96",
                 auth_key=bytes.fromhex(a.esp_auth))
             pkt = sa.encrypt(IPv6(bytes(pkt)))
-        sendp(Ether(src=a.mac, dst=a.router_mac) / pkt, iface=a.iface)
+        sendp(Ether(src=a.mac, dst=a.router_mac) / pkt, iface=a.iface,
+              count=a.count)
     end = time.time() + a.wait
     while time.time() < end and len(seen) < a.until:
         time.sleep(0.05)
