@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/neighbour.h>
+
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
 #include <event2/event.h>
@@ -298,7 +300,7 @@ mn_dispatch_main(const struct imsg *imsg)
 	struct kr_ev_addr	 a;
 	struct kr_ev_route	 r;
 	struct kr_ev_neigh	 n;
-	const struct mv_if	*i;
+	char			 buf[INET6_ADDRSTRLEN];
 
 	switch (imsg->hdr.type) {
 	case IMSG_KR_REPLY:
@@ -343,20 +345,22 @@ mn_dispatch_main(const struct imsg *imsg)
 			    imsg->datalen);
 		memcpy(&n, imsg->data, sizeof(n));
 		/* Our router unreachable: forget the link it told us about. */
-		if (n.state == 0x20 /* NUD_FAILED */ &&
-		    IN6_IS_ADDR_LINKLOCAL(&n.addr) &&
-		    (i = mv_if_by_index(&mn.mv, n.ifindex)) != NULL &&
-		    i->ra_now)
-			log_debug("neighbour %u unreachable", n.ifindex);
-		break;
+		if ((n.state & NUD_FAILED) && !n.deleted &&
+		    mv_neigh_failed(&mn.mv, n.ifindex, &n.addr)) {
+			inet_ntop(AF_INET6, &n.addr, buf, sizeof(buf));
+			log_info("router %s unreachable: soliciting an "
+			    "advertisement", buf);
+			mn_send_rs(n.ifindex);
+			mn_evaluate();
+		}
+		return 1;
 	case IMSG_KR_EV_XFRM:
 	case IMSG_KR_SHOW_OBJ:
 		break;
 	default:
 		return 0;
 	}
-	if (imsg->hdr.type != IMSG_KR_EV_NEIGH)
-		mn_evaluate();
+	mn_evaluate();
 	return 1;
 }
 

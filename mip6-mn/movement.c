@@ -168,6 +168,18 @@ mv_default_gone(struct mv *m, uint32_t ifindex)
 }
 
 int
+mv_neigh_failed(struct mv *m, uint32_t ifindex, const struct in6_addr *a)
+{
+	struct mv_if	*i;
+
+	if ((i = mv_if_get(m, ifindex, 0)) == NULL || !i->ra_now ||
+	    memcmp(&i->router, a, sizeof(*a)) != 0)
+		return 0;
+	mv_forget_link(i);
+	return 1;
+}
+
+int
 mv_ra(struct mv *m, uint32_t ifindex, const struct mv_ra *ra, uint64_t now)
 {
 	struct mv_if	*i;

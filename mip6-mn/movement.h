@@ -111,6 +111,10 @@ void	 mv_addr(struct mv *, const struct in6_addr *, uint32_t ifindex,
 	    uint8_t plen, uint32_t flags, int deleted);
 /* The default route through ifindex went away (router lifetime). */
 void	 mv_default_gone(struct mv *, uint32_t ifindex);
+/* Neighbour unreachability for addr on ifindex: when it is the router
+ * that told us the link, the link is forgotten (1), else 0. */
+int	 mv_neigh_failed(struct mv *, uint32_t ifindex,
+	    const struct in6_addr *addr);
 /* A router advertisement received on ifindex; 0 when ignored. */
 int	 mv_ra(struct mv *, uint32_t ifindex, const struct mv_ra *,
 	    uint64_t now);

@@ -148,6 +148,10 @@ unit() {
 	unit test_mn_move default_router_gone_forgets_the_link
 }
 
+@test "movement: the router that told the link becoming unreachable forgets the link" {
+	unit test_mn_move unreachable_router_forgets_the_link
+}
+
 @test "movement: deleted links and addresses are forgotten" {
 	unit test_mn_move deleted_link_and_address
 }

@@ -363,6 +363,8 @@ bu_count_ge() {
 	lab_capture_start mn-esp r "$R_IF_F1" ip6 and not icmp6
 	mn_start esp.yaml
 	wait_log 1 "accepted seq" 20
+	# The BA reached the mobile node; let tcpdump write it out too.
+	lab_sleep 0.5
 	lab_capture_stop mn-esp
 	run ip netns exec ha "$PLAIN/mip6ctl" -s "$TD/hactl/ha.sock" show bindings
 	echo "$output"

@@ -357,6 +357,33 @@ default_router_gone_forgets_the_link(void)
 }
 
 static void
+unreachable_router_forgets_the_link(void)
+{
+	struct mv_ra	 r;
+	struct in6_addr	 rt = A("fe80::1"), other = A("fe80::2");
+
+	setup();
+	mv_link(&m, ETH0, "eth0", UP, 0);
+	memset(&r, 0, sizeof(r));
+	r.npfx = 1;
+	r.pfx[0].prefix = A("2001:db8:f1::");
+	r.pfx[0].plen = 64;
+	r.pfx[0].valid = 60;
+	r.router = rt;
+	CHECK(mv_ra(&m, ETH0, &r, 0) == 1);
+	addr("2001:db8:f1::10", ETH0, 0);
+	mv_decide(&m, &d);
+	CHECK(d.where == MV_AWAY);
+	/* Another neighbour, or another interface: nothing. */
+	CHECK(mv_neigh_failed(&m, ETH0, &other) == 0);
+	CHECK(mv_neigh_failed(&m, WLAN0, &rt) == 0);
+	CHECK(mv_neigh_failed(&m, ETH0, &rt) == 1);
+	mv_decide(&m, &d);
+	CHECK(d.where == MV_NOWHERE);
+	CHECK(mv_neigh_failed(&m, ETH0, &rt) == 0);
+}
+
+static void
 deleted_link_and_address(void)
 {
 	struct in6_addr	 x = A("2001:db8:f1::10");
@@ -408,6 +435,8 @@ static const struct {
 	    without_advertisements_addresses_decide },
 	{ "default_router_gone_forgets_the_link",
 	    default_router_gone_forgets_the_link },
+	{ "unreachable_router_forgets_the_link",
+	    unreachable_router_forgets_the_link },
 	{ "deleted_link_and_address", deleted_link_and_address },
 	{ "prefix_match", prefix_match },
 };
