@@ -631,6 +631,17 @@ kr_role_start(uint32_t role)
 		break;
 	case ROLE_MN:
 		esp = c->mn.ipsec == IPSEC_REQUIRED;
+		/*
+		 * Optimistic DAD (RFC 4429): a new care-of address is usable
+		 * at once, the BU does not wait a DAD round.  Best effort (a
+		 * kernel without CONFIG_IPV6_OPTIMISTIC_DAD has no such key).
+		 */
+		for (i = 0; i < c->mn.nifs; i++)
+			if (kr_sysctl_if(c->mn.ifs[i].ifname, "optimistic_dad",
+			    "1") == -1 || kr_sysctl_if(c->mn.ifs[i].ifname,
+			    "use_optimistic", "1") == -1)
+				log_debug("optimistic DAD on %s: %s",
+				    c->mn.ifs[i].ifname, strerror(errno));
 		/* At home: BU and BA protected, no option. */
 		xfrm_mn_ha(1, 1, esp, &c->mn.hoa, &c->mn.ha, NULL, kr_start_cb,
 		    &err);
