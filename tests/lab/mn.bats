@@ -25,6 +25,7 @@ setup_file() {
 	mn_conf required 1500ms 1s 32s >"$TD/esp.yaml"
 	sed 's/home-agent: .*/home-agent: dhaad/' "$TD/mn.yaml" >"$TD/dhaad.yaml"
 	ha_conf >"$TD/ha.yaml"
+	sed 's/lifetime: 60s/lifetime: 8s/' "$TD/mn.yaml" >"$TD/short.yaml"
 	lab_topo_up none
 	echo accept >"$TD/mode"
 	ip netns exec ha /usr/bin/python3 "$BATS_TEST_DIRNAME/fake_ha.py" \
@@ -325,6 +326,28 @@ bu_count_ge() {
 	[[ "$output" == *"ba.rejected                  "[2-9]* ]]
 	mn_stop
 	grep -q 'refused seq [0-9]*: 129 (administratively prohibited); retry in 300 ms' "$TD/log"
+}
+
+@test "the binding is refreshed before the granted lifetime runs out" {
+	mn_on f1
+	echo accept >"$TD/mode"
+	mn_start short.yaml
+	wait_log 1 "accepted seq"
+	# 8 s granted: refreshed a quarter before the end, 6 s after the BU.
+	wait_log 2 "accepted seq" 10
+	mn_stop
+	run bus
+	echo "$output"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(field lifetime "${lines[0]}")" = 2 ]
+	run /usr/bin/python3 -c '
+import sys
+t = [float(l.split()[0][2:]) for l in sys.stdin.read().splitlines()]
+print("refresh after", round(t[1] - t[0], 2))
+assert abs(t[1] - t[0] - 6.0) < 0.3, t
+' <"$TD/bu.log"
+	echo "$output"
+	[ "$status" -eq 0 ]
 }
 
 @test "with ipsec required the BU leaves under ESP, the Home Address option in front of it" {
