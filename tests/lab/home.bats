@@ -143,16 +143,19 @@ need_daemons() {
 	[[ "$output" == *"$MN_COA_F2"* ]]
 	roam_wait_count f2 1 5 "^$HA_ADDR > $MN_COA_F2: " "[0]$MN_HOA" "ESP(spi=$ROAM_SPI_BA" || true
 	local bu ba tun cn
-	bu=$(roam_first f2 "$ROAM_T_UP" "^$MN_COA_F2 > $HA_ADDR: " "homeaddr: $MN_HOA" "ESP(spi=$ROAM_SPI_BU")
-	ba=$(roam_first f2 "$ROAM_T_UP" "^$HA_ADDR > $MN_COA_F2: " "[0]$MN_HOA" "ESP(spi=$ROAM_SPI_BA")
-	tun=$(roam_first f2 "$ROAM_T_UP" "^$MN_COA_F2 > $HA_ADDR: " "$MN_HOA > $CN_ADDR: " "echo reply")
-	cn=$(roam_ping_first_after p2 "$ROAM_T_UP")
-	figure "handover f1 -> f2 (link down $(roam_ms "$ROAM_T_DOWN" "$ROAM_T_UP") ms):" \
+	bu=$(roam_first f2 "$ROAM_T_UP" "^$MN_COA_F2 > $HA_ADDR: " "homeaddr: $MN_HOA" "ESP(spi=$ROAM_SPI_BU") || true
+	ba=$(roam_first f2 "$ROAM_T_UP" "^$HA_ADDR > $MN_COA_F2: " "[0]$MN_HOA" "ESP(spi=$ROAM_SPI_BA") || true
+	tun=$(roam_first f2 "$ROAM_T_UP" "^$MN_COA_F2 > $HA_ADDR: " "$MN_HOA > $CN_ADDR: " "echo reply") || true
+	cn=$(roam_ping_first_after p2 "$ROAM_T_UP") || true
+	figure "handover f1 -> f2 (link down $(roam_ms "$ROAM_T_DOWN" "$ROAM_T_UP") ms; times from plugging in, which took $(roam_ms "$ROAM_T_UP" "$ROAM_T_PLUGGED") ms):" \
 		"BU after $(roam_ms "$ROAM_T_UP" "$bu") ms, BA after $(roam_ms "$ROAM_T_UP" "$ba") ms," \
 		"first echo reply through the new care-of address after $(roam_ms "$ROAM_T_UP" "$tun") ms" \
 		"(at the correspondent $(roam_ms "$ROAM_T_UP" "$cn") ms)"
 	figure "ping during the handover: $PING_LOST of $PING_SENT lost (one every $IVAL s)"
-	[ -n "$bu" ] && [ -n "$ba" ] && [ -n "$tun" ] && [ -n "$cn" ]
+	[ -n "$bu" ] || { echo "no ESP BU from $MN_COA_F2 on foreign link 2"; return 1; }
+	[ -n "$ba" ] || { echo "no ESP BA to $MN_COA_F2 on foreign link 2"; return 1; }
+	[ -n "$tun" ] || { echo "no echo reply tunnelled from $MN_COA_F2"; return 1; }
+	[ -n "$cn" ] || { echo "no reply at the correspondent after the move"; return 1; }
 	[ "$ba" -gt "$bu" ]
 	[ "$PING_RECV" -ge 30 ]
 }
@@ -178,14 +181,16 @@ need_daemons() {
 	# then the replies leave the mobile node natively.
 	roam_decode home
 	local bu ba nat
-	bu=$(roam_first home "$ROAM_T_UP" "^$MN_HOA > $HA_ADDR: " "ESP(spi=$ROAM_SPI_BU")
-	ba=$(roam_first home "$ROAM_T_UP" "^$HA_ADDR > $MN_HOA: " "ESP(spi=$ROAM_SPI_BA")
-	nat=$(roam_first home "$ROAM_T_UP" "^$MN_HOA > $CN_ADDR: " "echo reply")
-	figure "return home (link down $(roam_ms "$ROAM_T_DOWN" "$ROAM_T_UP") ms):" \
+	bu=$(roam_first home "$ROAM_T_UP" "^$MN_HOA > $HA_ADDR: " "ESP(spi=$ROAM_SPI_BU") || true
+	ba=$(roam_first home "$ROAM_T_UP" "^$HA_ADDR > $MN_HOA: " "ESP(spi=$ROAM_SPI_BA") || true
+	nat=$(roam_first home "$ROAM_T_UP" "^$MN_HOA > $CN_ADDR: " "echo reply") || true
+	figure "return home (link down $(roam_ms "$ROAM_T_DOWN" "$ROAM_T_UP") ms; times from plugging in, which took $(roam_ms "$ROAM_T_UP" "$ROAM_T_PLUGGED") ms):" \
 		"deregistration BU after $(roam_ms "$ROAM_T_UP" "$bu") ms, BA after $(roam_ms "$ROAM_T_UP" "$ba") ms," \
 		"first native echo reply after $(roam_ms "$ROAM_T_UP" "$nat") ms"
 	figure "ping while coming home: $PING_LOST of $PING_SENT lost (one every $IVAL s)"
-	[ -n "$bu" ] && [ -n "$ba" ] && [ -n "$nat" ]
+	[ -n "$bu" ] || { echo "no ESP deregistration BU from $MN_HOA on the home link"; return 1; }
+	[ -n "$ba" ] || { echo "no ESP BA to $MN_HOA on the home link"; return 1; }
+	[ -n "$nat" ] || { echo "no native echo reply from $MN_HOA on the home link"; return 1; }
 	[ "$PING_RECV" -ge 30 ]
 	# Once the replies come natively, the home agent tunnels nothing
 	# for the home address any more.
@@ -218,13 +223,14 @@ tcp_has_echoes() {
 	[ "$(tcp_echoes_after "$1" "$2")" -ge "$3" ]
 }
 
-# The longest pause (ms) between two echoes from US to US2.
+# The longest pause (ms) between two echoes, for pauses that end between
+# US and US2.
 tcp_pause() {
 	local prev='' max=0 us seq
 	while read -r us seq; do
 		[[ "$us" =~ ^[0-9]+$ ]] || continue
-		[ "$us" -ge "$2" ] && [ "$us" -le "$3" ] || continue
-		if [ -n "$prev" ] && [ $((us - prev)) -gt "$max" ]; then
+		if [ -n "$prev" ] && [ "$us" -ge "$2" ] && [ "$us" -le "$3" ] &&
+		    [ $((us - prev)) -gt "$max" ]; then
 			max=$((us - prev))
 		fi
 		prev=$us
@@ -248,22 +254,26 @@ tcp_pause() {
 	lab_wait_for 20 tcp_has_echoes "$log" "$t_start" 5
 	# Away: the connection now runs through the tunnel.
 	roam_move f1
-	t_f1=$ROAM_T_UP
+	t_f1=$ROAM_T_DOWN
 	roam_wait_binding "$MN_COA_F1" 30
-	lab_wait_for 20 tcp_has_echoes "$log" "$t_f1" 5
+	lab_wait_for 20 tcp_has_echoes "$log" "$ROAM_T_PLUGGED" 5
 	# Home again.
 	roam_move home
-	t_home=$ROAM_T_UP
+	t_home=$ROAM_T_DOWN
 	roam_wait_clean 30
-	lab_wait_for 20 tcp_has_echoes "$log" "$t_home" 5
+	lab_wait_for 20 tcp_has_echoes "$log" "$ROAM_T_PLUGGED" 5
 	now=$(roam_now)
 	lab_kill_pidfile "$ROAM_DIR/tcp-client.pid"
 	lab_kill_pidfile "$ROAM_DIR/tcp-serve.pid"
-	cat "$log" | head -n 3
 	figure "TCP connection to the home address: longest pause $(tcp_pause "$log" "$t_f1" "$t_home") ms leaving home," \
 		"$(tcp_pause "$log" "$t_home" "$now") ms coming back"
 	# One connection, from the correspondent to the home address, never broken.
 	run cat "$log"
 	[[ "$output" == "connected $CN_ADDR"* ]]
 	[[ "$output" != *error* ]]
+	# Away, its segments went through the tunnel on foreign link 1.
+	roam_decode f1
+	local n
+	n=$(roam_first f1 "$t_f1" "^$MN_COA_F1 > $HA_ADDR: " "$MN_HOA.7007 > $CN_ADDR.") || true
+	[ -n "$n" ]
 }

@@ -25,8 +25,8 @@
 #   roam_ping_wait NAME N [T]     until N more replies than now have come
 #   roam_ping_first_after NAME US prints the first reply's time (us) after US
 #   roam_move LINK                lab_move_mn with the times around it:
-#                                 ROAM_T_DOWN (old link down), ROAM_T_UP (up
-#                                 on the new link), microseconds
+#                                 ROAM_T_DOWN (old link down), ROAM_T_UP (the
+#                                 new link comes up), microseconds
 #   roam_decode NAME              decodes $LAB_CAPDIR/NAME.pcap into
 #                                 $LAB_CAPDIR/NAME.txt, one line a packet:
 #                                 "USEC SRC > DST: REST" (outer header)
@@ -277,14 +277,29 @@ roam_ping_first_after()
 	return 1
 }
 
-# shellcheck disable=SC2034  # ROAM_T_DOWN, ROAM_T_UP: results for the caller
+# lab_move_mn with the times around the link change (microseconds):
+# ROAM_T_DOWN just before the old link goes down, ROAM_T_UP just before
+# the command that plugs the mobile node into the new link (the link comes
+# up during that command: ROAM_T_PLUGGED is when it returned).  Times
+# measured from ROAM_T_UP are at most ROAM_T_PLUGGED - ROAM_T_UP too long.
+# shellcheck disable=SC2034  # results for the caller
 roam_move()
 {
-	local t=$EPOCHREALTIME
+	local to=$1 f=$LAB_TOPODIR/roam-move t
+	case "$to" in
+	home|f1|f2) ;;
+	*) echo "roam_move: unknown link '$to' (home, f1, f2)" >&2; return 2 ;;
+	esac
+	printf '%s\n' "link set p-mn master br-$to" "link set p-mn up" >"$f"
+	t=$EPOCHREALTIME
 	ROAM_T_DOWN=$(( ${t%.*} * 1000000 + 10#${t#*.} ))
-	lab_move_mn "$1" || return 1
+	ip -n sw link set p-mn down || return 1
+	lab_sleep "$LAB_MOVE_GAP"
 	t=$EPOCHREALTIME
 	ROAM_T_UP=$(( ${t%.*} * 1000000 + 10#${t#*.} ))
+	ip -n sw -batch "$f" || return 1
+	t=$EPOCHREALTIME
+	ROAM_T_PLUGGED=$(( ${t%.*} * 1000000 + 10#${t#*.} ))
 }
 
 roam_decode()
