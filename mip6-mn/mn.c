@@ -40,6 +40,7 @@ struct mn_engine	 mn;
 
 static int	 mn_dispatch_main(const struct imsg *);
 static void	 mn_init(const struct mip6_conf *);
+static void	 mn_reconf(const struct mip6_conf *);
 static void	 mn_timer(evutil_socket_t, short, void *);
 static void	 mn_schedule(void);
 static void	 mn_kernel_request(uint32_t);
@@ -62,6 +63,7 @@ static const struct role_ops mn_ops = {
 	.role = ROLE_MN,
 	.ctl = mn_ctl,
 	.init = mn_init,
+	.reconf = mn_reconf,
 	.dispatch_main = mn_dispatch_main,
 };
 
@@ -116,6 +118,22 @@ mn_init(const struct mip6_conf *c)
 	sub.mask = KR_SUB_LINK | KR_SUB_ADDR | KR_SUB_ROUTE | KR_SUB_NEIGH;
 	mn_sub_id = ++mn.kreqid;
 	role_compose_main(IMSG_KR_SUBSCRIBE, mn_sub_id, -1, &sub, sizeof(sub));
+}
+
+/*
+ * A reload: the binding's addresses and timers were taken at start (the
+ * kernel state and the home agent's binding are keyed on them).
+ */
+static void
+mn_reconf(const struct mip6_conf *c)
+{
+	if (!mn_enabled)
+		return;
+	if (memcmp(&c->mn.hoa, &mn.bul.hoa, sizeof(mn.bul.hoa)) != 0 ||
+	    memcmp(&c->mn.ha, &mn.bul.ha, sizeof(mn.bul.ha)) != 0 ||
+	    c->mn.lifetime != mn.bul.c.lifetime)
+		log_warnx("mobile-node: the changed home address, home agent "
+		    "or lifetime apply at the next start");
 }
 
 static void

@@ -99,3 +99,13 @@ assert s["bu.sent"] == 0 and s["registrations"] == 0, s
 	run ctl -j show bul
 	[[ "$output" == *'"home_agent":null'* ]]
 }
+
+@test "a reload that changes the binding's parameters says they apply at the next start" {
+	write_conf mn
+	start_priv
+	sed -i 's/home-agent: "2001:db8:1::1"/home-agent: "2001:db8:1::2"/' "$CONF"
+	kill -HUP "$PRIV"
+	wait_for 5 log_has "mn: mobile-node: the changed home address, home agent or lifetime apply at the next start"
+	run ctl show bul
+	[[ "$output" == *"home-agent       2001:db8:1::1"* ]]
+}
