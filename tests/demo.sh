@@ -66,11 +66,27 @@ say()
 # Indented output of a command (mip6ctl, ip), as the user would see it.
 show()
 {
-	local title=$1 line
+	local title=$1 out line
 	shift
 	say "$title"
-	"$@" 2>&1 | while IFS= read -r line; do
+	out=$("$@" 2>&1)
+	[ -n "$out" ] || out="(nothing)"
+	while IFS= read -r line; do
 		echo "                            | $line"
+	done <<<"$out"
+}
+
+# Packets of a decoded capture (roam_grep output), one short line each:
+# the inner header's details and checksum notes left out.
+packets()
+{
+	local us rest re='^(.*: )IP6 \(([^()]|\([^()]*\))*\) (.*)$'
+	while read -r us rest; do
+		rest=${rest//"[icmp6 sum ok] "/}
+		if [[ "$rest" =~ $re ]]; then
+			rest="${BASH_REMATCH[1]}IP6 ${BASH_REMATCH[3]}"
+		fi
+		echo "                            | ${rest:0:160}"
 	done
 }
 
@@ -122,7 +138,7 @@ step "the home agent starts (tests/lab/conf/ha.yaml: IPsec required, manual ESP 
 roam_start ha || fail "the home agent did not start"
 say "mip6-priv in namespace ha: privileged parent + sandboxed mip6-ha; ESP SAs installed:"
 show "ip -n ha xfrm state   (the ESP states, one per direction)" \
-	bash -c "ip -n ha xfrm state | grep -B1 'proto esp'"
+	bash -c "ip -n ha xfrm state | grep -B1 'proto esp' | grep -v '^--'"
 DONE+=("home agent up")
 
 step "the mobile node starts on foreign link 1 and registers with its home agent"
@@ -133,12 +149,12 @@ roam_wait_mn "registered $MN_COA_F1" 10 || fail "the mobile node is not register
 say "registered $(roam_ms "$t" "$(roam_now)") ms after the mobile node started (the home agent runs DAD for the home address first, ~1 s)"
 show "mip6ctl show bindings   (home agent)" roam_ctl ha show bindings
 show "mip6ctl show bul        (mobile node)" roam_ctl mn show bul
+show "the home agent's kernel: tunnel route and proxy ND for the home address" \
+	bash -c "ip -n ha -6 route show $MN_HOA/128; ip -n ha -6 neigh show proxy"
 roam_wait_count f1 1 5 "^$HA_ADDR > $MN_COA_F1: " "ESP(spi=$ROAM_SPI_BA" ||
 	fail "no ESP-protected BA on foreign link 1"
 say "on the wire (foreign link 1), Binding Update and Acknowledgement are ESP-protected:"
-roam_grep f1 "ESP(spi=" | while read -r us rest; do
-	echo "                            | ${rest:0:150}"
-done
+roam_grep f1 "ESP(spi=" | packets
 DONE+=("registration from foreign link 1 under ESP")
 
 step "the correspondent pings the home address; the home agent tunnels to the care-of address"
@@ -151,9 +167,7 @@ LOSS_TUN="$PING_LOST of $PING_SENT"
 roam_wait_count f1 1 5 "^$MN_COA_F1 > $HA_ADDR: " "echo reply" || fail "no tunnelled reply on foreign link 1"
 say "on the wire (foreign link 1), ip6ip6 between the home agent and the care-of address:"
 { roam_grep f1 "^$HA_ADDR > $MN_COA_F1: " "echo request" | head -n 1
-  roam_grep f1 "^$MN_COA_F1 > $HA_ADDR: " "echo reply" | head -n 1; } | while read -r us rest; do
-	echo "                            | ${rest:0:170}"
-done
+  roam_grep f1 "^$MN_COA_F1 > $HA_ADDR: " "echo reply" | head -n 1; } | packets
 DONE+=("ping through the tunnel: $LOSS_TUN lost")
 
 step "the mobile node moves to foreign link 2 (the ping goes on)"
@@ -186,9 +200,9 @@ roam_wait_mn "home $MN_HOA" 10 || fail "the mobile node did not deregister"
 say "deregistered: the home agent removed the binding, its tunnel route and its proxy ND entry"
 roam_ping_wait p3 20 15 || fail "the ping does not continue at home"
 roam_ping_stop p3 >/dev/null
-show "mip6ctl show bindings   (home agent; empty)" roam_ctl ha show bindings
+show "mip6ctl show bindings   (home agent)" roam_ctl ha show bindings
 show "mip6ctl show bul        (mobile node)" roam_ctl mn show bul
-show "ip -n ha -6 route show $MN_HOA; ip -n ha -6 neigh show proxy   (empty)" \
+show "the home agent's kernel: tunnel route and proxy ND for the home address" \
 	bash -c "ip -n ha -6 route show $MN_HOA/128; ip -n ha -6 neigh show proxy"
 pingstats p3
 LOSS_HOME="$PING_LOST of $PING_SENT"
