@@ -57,7 +57,12 @@ for n in $COUNTS; do
 	ip netns exec ha "$BIN/mip6-priv" -d -f "$TD/mip6.yaml" 2>"$TD/log.$n" &
 	priv=$!
 	for _ in $(seq 100); do [ -S "$TD/run/ha.sock" ] && break; sleep 0.1; done
-	ha=$(role_pid "$priv")
+	# The socket comes from the parent before the role is up.
+	for _ in $(seq 50); do
+		ha=$(role_pid "$priv")
+		[ -n "$ha" ] && break
+		sleep 0.1
+	done
 	if [ -z "$ha" ]; then
 		echo "bench-ha: mip6-ha did not start; log:" >&2
 		cat "$TD/log.$n" >&2
