@@ -126,7 +126,11 @@ bul_start(struct bul *b, uint64_t now)
 	if (b->state == BUL_DEREGISTERING)
 		b->lifetime_units = 0;
 	else {
-		lt = b->c.lifetime / BUL_LT_UNIT;
+		/* RFC 6275 11.7.1: no longer than the care-of address lives. */
+		lt = b->c.lifetime;
+		if (b->lifetime_cap != 0 && b->lifetime_cap < lt)
+			lt = b->lifetime_cap;
+		lt /= BUL_LT_UNIT;
 		b->lifetime_units = (uint16_t)(lt > 0xffff ? 0xffff :
 		    lt == 0 ? 1 : lt);
 	}
@@ -271,9 +275,10 @@ bul_ba(struct bul *b, uint8_t status, uint16_t seq, uint16_t lifetime,
 		*res = BUL_BA_DEREGISTERED;
 		goto out;
 	}
+	/* At most what we asked. */
+	if (lifetime > b->lifetime_units)
+		lifetime = b->lifetime_units;
 	b->granted = (uint32_t)lifetime * BUL_LT_UNIT;
-	if (b->granted > b->c.lifetime)
-		b->granted = b->c.lifetime;
 	if (b->granted == 0) {
 		/* Accepted for no time: as good as refused. */
 		b->ctr.rejected++;

@@ -77,6 +77,8 @@ struct bul {
 	struct in6_addr	 ha;
 	struct in6_addr	 coa;		/* away: the care-of address */
 	int		 away;		/* the target: 1 away at coa, 0 home */
+	uint32_t	 lifetime_cap;	/* s, the care-of address's remaining
+					   valid lifetime; 0 none (caller) */
 
 	/* kernel state */
 	enum bul_kstate	 kstate;

@@ -270,6 +270,7 @@ mn_evaluate(void)
 		break;
 	case MV_AWAY:
 		mn.coa_ifindex = d.ifindex;
+		mn.bul.lifetime_cap = d.coa_valid;
 		act = bul_away(&mn.bul, &d.coa, now);
 		break;
 	case MV_NOWHERE:

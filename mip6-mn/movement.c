@@ -212,12 +212,14 @@ mv_usable(const struct mv_addr *a)
 
 /* On interface i, the home link (1), a foreign link with coa (2), or 0. */
 static int
-mv_judge(const struct mv *m, const struct mv_if *i, struct in6_addr *coa)
+mv_judge(const struct mv *m, const struct mv_if *i, struct in6_addr *coa,
+    uint32_t *valid)
 {
 	const struct mv_addr	*a;
 	size_t			 k, p;
 	int			 home = 0, found = 0;
 
+	*valid = 0;
 	if (i->ra_now) {
 		for (p = 0; p < i->npfx; p++)
 			if (i->pfx[p].plen == m->hoa_plen &&
@@ -234,6 +236,7 @@ mv_judge(const struct mv *m, const struct mv_if *i, struct in6_addr *coa)
 				if (mv_in_prefix(&a->addr, &i->pfx[p].prefix,
 				    i->pfx[p].plen)) {
 					*coa = a->addr;
+					*valid = i->pfx[p].valid;
 					found = 1;
 					break;
 				}
@@ -264,6 +267,7 @@ mv_decide(const struct mv *m, struct mv_decision *d)
 {
 	const struct mv_if	*i, *best = NULL;
 	struct in6_addr		 coa, bestcoa;
+	uint32_t		 valid, bestvalid = 0;
 	size_t			 k;
 	int			 r;
 
@@ -273,7 +277,7 @@ mv_decide(const struct mv *m, struct mv_decision *d)
 		i = &m->ifs[k];
 		if (!i->configured || !i->up)
 			continue;
-		r = mv_judge(m, i, &coa);
+		r = mv_judge(m, i, &coa, &valid);
 		if (r == 1) {
 			/* Home wins over any foreign link. */
 			d->where = MV_HOME;
@@ -286,11 +290,13 @@ mv_decide(const struct mv *m, struct mv_decision *d)
 		    i->ifindex < best->ifindex))) {
 			best = i;
 			bestcoa = coa;
+			bestvalid = valid;
 		}
 	}
 	if (best != NULL) {
 		d->where = MV_AWAY;
 		d->coa = bestcoa;
+		d->coa_valid = bestvalid;
 		d->ifindex = best->ifindex;
 		strlcpy(d->ifname, best->name, sizeof(d->ifname));
 	}

@@ -100,6 +100,8 @@ struct mv_decision {
 	struct in6_addr	 coa;		/* MV_AWAY */
 	uint32_t	 ifindex;	/* the interface (home or care-of) */
 	char		 ifname[MV_IFNAMSIZ];
+	uint32_t	 coa_valid;	/* s, the care-of prefix's valid
+					   lifetime in the RA; 0 unknown */
 };
 
 void	 mv_init(struct mv *, const struct in6_addr *hoa, uint8_t plen,

@@ -32,6 +32,10 @@ unit() {
 	unit test_mn_bul accepted_sets_lifetime_and_refresh
 }
 
+@test "bul: the lifetime asked is no longer than the care-of address stays valid" {
+	unit test_mn_bul lifetime_capped_by_care_of_address
+}
+
 @test "bul: the binding is refreshed before its lifetime runs out, without new kernel work" {
 	unit test_mn_bul refresh_before_expiry
 }

@@ -153,6 +153,23 @@ accepted_sets_lifetime_and_refresh(void)
 }
 
 static void
+lifetime_capped_by_care_of_address(void)
+{
+	setup();
+	/* The care-of prefix is valid 20 s more: ask no more than that. */
+	b.lifetime_cap = 20;
+	go_away("2001:db8:f1::10", 0);
+	CHECK(b.lifetime_units == 5);
+	accept_now(10);
+	CHECK(b.granted == 20);
+	/* A prefix that outlives the configured lifetime changes nothing. */
+	setup();
+	b.lifetime_cap = 100000;
+	go_away("2001:db8:f1::10", 0);
+	CHECK(b.lifetime_units == LIFE / 4);
+}
+
+static void
 refresh_before_expiry(void)
 {
 	setup();
@@ -497,6 +514,8 @@ static const struct {
 	    later_registration_uses_initial_timeout },
 	{ "accepted_sets_lifetime_and_refresh",
 	    accepted_sets_lifetime_and_refresh },
+	{ "lifetime_capped_by_care_of_address",
+	    lifetime_capped_by_care_of_address },
 	{ "refresh_before_expiry", refresh_before_expiry },
 	{ "binding_refresh_advice_shortens_refresh",
 	    binding_refresh_advice_shortens_refresh },

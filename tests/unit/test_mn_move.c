@@ -183,6 +183,8 @@ foreign_ra_gives_care_of_address(void)
 	CHECK(d.where == MV_AWAY);
 	CHECK(is(&d.coa, "2001:db8:f1::10"));
 	CHECK(d.ifindex == ETH0 && strcmp(d.ifname, "eth0") == 0);
+	/* The prefix's valid lifetime bounds the binding's (RFC 6275 11.7.1). */
+	CHECK(d.coa_valid == 60);
 }
 
 static void
