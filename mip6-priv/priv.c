@@ -419,11 +419,14 @@ priv_start_child(struct priv_child *c)
  * agent and the mobile node.  A socket that cannot be opened is logged
  * and left out; the role says what it cannot do without it.
  */
+/* Receive buffer of the Mobility Header socket: some thousand BUs. */
+#define PRIV_MH_RCVBUF		(4 * 1024 * 1024)
+
 static void
 priv_send_sockets(struct priv_child *c)
 {
 	struct imsg_socket	 is;
-	int			 fd, off = 4;
+	int			 fd, off = 4, rcvbuf = PRIV_MH_RCVBUF;
 
 	if ((fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    IPPROTO_MH)) == -1) {
@@ -433,6 +436,12 @@ priv_send_sockets(struct priv_child *c)
 		log_warn("%s: Mobility Header socket: IPV6_CHECKSUM", c->name);
 		close(fd);
 	} else {
+		/* A burst of BUs (a home agent after an outage) must not
+		 * overflow the default buffer; the role cannot raise it. */
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		    sizeof(rcvbuf)) == -1)
+			log_debug("%s: Mobility Header socket: SO_RCVBUFFORCE: "
+			    "%s", c->name, strerror(errno));
 		is.kind = ROLE_SOCK_MH;
 		priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
 	}
