@@ -14,3 +14,11 @@ $(MN_UNIT_BINS): $(B)/tests/%: $(B)/tests/unit/%.o $(MN_LIB_OBJS) $(LIBCOMMON)
 
 # The tests include the engine's headers by name.
 $(MN_UNIT_BINS:$(B)/tests/%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Imip6-mn
+
+# Movement detection's libFuzzer harness (RA parser and event stream): its
+# own rule (an explicit rule wins over codec.mk's fuzz_% pattern).
+#   make build/fuzz/fuzz_ra     (also built by `make fuzzers`)
+build/fuzz/fuzz_ra: tests/fuzz/fuzz_ra.c mip6-mn/movement.c mip6-mn/movement.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Imip6-mn -o $@ $< mip6-mn/movement.c \
+	    $(shell pkg-config --libs libbsd)

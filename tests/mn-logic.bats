@@ -2,7 +2,8 @@
 # Mobile node engine logic (mip6-mn/bul.c, movement.c, mnctl.c), on the
 # host: the binding update list entry (kernel state first, retransmission
 # timing, every BA status, refresh, expiry, deregistration) and movement
-# detection (router advertisements, care-of address selection, home).
+# detection (router advertisements, care-of address selection, home), and
+# a short libFuzzer run of the RA parser and the movement state (fuzz_ra).
 
 setup() {
 	SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
@@ -162,4 +163,17 @@ unit() {
 
 @test "movement: prefix matching" {
 	unit test_mn_move prefix_match
+}
+
+@test "fuzz: RA parsing and movement decisions survive ${FUZZ_SECONDS:-20} s of libFuzzer" {
+	command -v clang >/dev/null || skip "no clang"
+	SECS=${FUZZ_SECONDS:-20}
+	make -s -C "$SRC" build/fuzz/fuzz_ra >&2
+	work=$BATS_TEST_TMPDIR/corpus
+	mkdir -p "$work"
+	run "$SRC/build/fuzz/fuzz_ra" -max_total_time="$SECS" \
+	    -artifact_prefix="$BATS_TEST_TMPDIR/" "$work" "$SRC/tests/fuzz/corpus/ra"
+	echo "$output" | tail -20
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Done "*" runs in "* ]]
 }
