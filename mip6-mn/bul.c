@@ -319,6 +319,19 @@ bul_send_failed(struct bul *b, uint64_t now)
 }
 
 int
+bul_stop(struct bul *b)
+{
+	if (!b->away || !b->registered || b->kstate != BUL_K_AWAY)
+		return 0;
+	/* Lifetime 0 from the care-of address: the binding goes at once. */
+	b->state = BUL_DEREGISTERING;
+	b->seq++;
+	b->lifetime_units = 0;
+	b->ctr.bu_sent++;
+	return 1;
+}
+
+int
 bul_brr(struct bul *b, uint64_t now)
 {
 	if (b->state != BUL_REGISTERED)

@@ -132,6 +132,9 @@ int	 bul_brr(struct bul *, uint64_t now);
 /* The BU could not be sent (no route yet): try again soon, same timeout. */
 void	 bul_send_failed(struct bul *, uint64_t now);
 #define BUL_SEND_RETRY_MS	100
+/* The daemon stops: 1 when a last deregistration (lifetime 0, from the
+ * care-of address) should go, the entry then describing it. */
+int	 bul_stop(struct bul *);
 /* The deadline passed (or not: then nothing happens). */
 int	 bul_timer(struct bul *, uint64_t now);
 

@@ -41,6 +41,7 @@ struct mn_engine	 mn;
 static int	 mn_dispatch_main(const struct imsg *);
 static void	 mn_init(const struct mip6_conf *);
 static void	 mn_reconf(const struct mip6_conf *);
+static void	 mn_shutdown(void);
 static void	 mn_timer(evutil_socket_t, short, void *);
 static void	 mn_schedule(void);
 static void	 mn_kernel_request(uint32_t);
@@ -64,6 +65,7 @@ static const struct role_ops mn_ops = {
 	.ctl = mn_ctl,
 	.init = mn_init,
 	.reconf = mn_reconf,
+	.shutdown = mn_shutdown,
 	.dispatch_main = mn_dispatch_main,
 };
 
@@ -134,6 +136,20 @@ mn_reconf(const struct mip6_conf *c)
 	    c->mn.lifetime != mn.bul.c.lifetime)
 		log_warnx("mobile-node: the changed home address, home agent "
 		    "or lifetime apply at the next start");
+}
+
+/*
+ * Stopping away from home: one deregistration, sent while mip6-priv still
+ * holds the away state, so that the home agent does not keep tunnelling
+ * to an address nobody answers for until the lifetime ends.
+ */
+static void
+mn_shutdown(void)
+{
+	if (mn_enabled && bul_stop(&mn.bul)) {
+		log_info("stopping: deregistering from the home agent");
+		(void)mn_send_bu();
+	}
 }
 
 static void

@@ -93,6 +93,10 @@ unit() {
 	unit test_mn_bul unanswered_deregistration_ends_with_the_binding
 }
 
+@test "bul: stopping while registered away sends one deregistration from the care-of address" {
+	unit test_mn_bul stop_away_deregisters_once
+}
+
 @test "bul: a kernel failure is retried after a back-off" {
 	unit test_mn_bul kernel_failure_is_retried
 }

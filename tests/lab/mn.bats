@@ -338,11 +338,15 @@ bu_count_ge() {
 	mn_stop
 	run bus
 	echo "$output"
-	[ "${#lines[@]}" -eq 2 ]
+	# Registration, refresh, and the deregistration of the stop.
+	[ "${#lines[@]}" -eq 3 ]
 	[ "$(field lifetime "${lines[0]}")" = 2 ]
+	[ "$(field lifetime "${lines[1]}")" = 2 ]
+	[ "$(field lifetime "${lines[2]}")" = 0 ]
+	[ "$(field src "${lines[2]}")" = "$MN_COA_F1" ]
 	run /usr/bin/python3 -c '
 import sys
-t = [float(l.split()[0][2:]) for l in sys.stdin.read().splitlines()]
+t = [float(l.split()[0][2:]) for l in sys.stdin.read().splitlines()][:2]
 print("refresh after", round(t[1] - t[0], 2))
 assert abs(t[1] - t[0] - 6.0) < 0.3, t
 ' <"$TD/bu.log"
@@ -403,6 +407,14 @@ assert abs(t[1] - t[0] - 6.0) < 0.3, t
 	run lab_ns mn ping -c 1 -W 3 -I "$MN_HOA" "$CN_ADDR"
 	echo "$output"
 	[ "$status" -eq 0 ]
+	# Stopping away deregisters: the home agent forgets the binding.
 	mn_stop
+	lab_wait_for 5 ha_no_binding
 	lab_kill_pidfile "$TD/ha.pid"
+}
+
+ha_no_binding() {
+	local out
+	out=$(ip netns exec ha "$PLAIN/mip6ctl" -s "$TD/hactl/ha.sock" show bindings)
+	[[ "$out" != *"$MN_HOA"* ]]
 }

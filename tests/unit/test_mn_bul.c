@@ -420,6 +420,20 @@ unanswered_deregistration_ends_with_the_binding(void)
 }
 
 static void
+stop_away_deregisters_once(void)
+{
+	setup();
+	CHECK(bul_stop(&b) == 0);		/* at home: nothing */
+	go_away("2001:db8:f1::10", 0);
+	CHECK(bul_stop(&b) == 0);		/* no binding yet */
+	accept_now(10);
+	CHECK(bul_stop(&b) == 1);
+	CHECK(b.lifetime_units == 0);
+	CHECK(b.away == 1);
+	CHECK(b.state == BUL_DEREGISTERING);
+}
+
+static void
 kernel_failure_is_retried(void)
 {
 	struct in6_addr	 coa = A("2001:db8:f1::10");
@@ -534,6 +548,7 @@ static const struct {
 	    deregistration_refused_ends_at_home },
 	{ "unanswered_deregistration_ends_with_the_binding",
 	    unanswered_deregistration_ends_with_the_binding },
+	{ "stop_away_deregisters_once", stop_away_deregisters_once },
 	{ "kernel_failure_is_retried", kernel_failure_is_retried },
 	{ "send_failure_retried_without_doubling",
 	    send_failure_retried_without_doubling },
