@@ -277,3 +277,37 @@ tcp_pause() {
 	n=$(roam_first f1 "$t_f1" "^$MN_COA_F1 > $HA_ADDR: " "$MN_HOA.7007 > $CN_ADDR.") || true
 	[ -n "$n" ]
 }
+
+@test "a short binding is refreshed before it runs out: the mobile node stays registered over four lifetimes" {
+	need_daemons
+	[ "$(roam_mn_state)" = "home $MN_HOA" ] || skip "the mobile node is not at home (previous test)"
+	# The same mobile node asking for 6 s (restarted at home).
+	roam_stop mn
+	local conf=$ROAM_DIR/mn-short.yaml line
+	while IFS= read -r line; do
+		[[ "$line" == "  lifetime: "* ]] && line="  lifetime: 6s"
+		echo "$line"
+	done <"$ROAM_CONF/mn.yaml" >"$conf"
+	roam_start mn "$conf"
+	roam_move f1
+	roam_wait_binding "$MN_COA_F1" 30
+	roam_wait_mn "registered $MN_COA_F1" 10
+	run roam_ctl ha show bindings
+	# 6 s goes out in units of 4 s, rounded down (mip6.yaml(5)).
+	[[ "$output" == *"hoa=$MN_HOA coa=$MN_COA_F1 "*" lifetime=4 "* ]]
+	local accepted=${output#* accepted=}
+	accepted=${accepted%% *}
+	# Over four lifetimes later the binding is still there, refreshed.
+	lab_sleep 18
+	run roam_ctl ha show bindings
+	[[ "$output" == *"hoa=$MN_HOA coa=$MN_COA_F1 "* ]]
+	local now=${output#* accepted=}
+	now=${now%% *}
+	figure "binding refreshes in 18 s with a 4 s lifetime: $((now - accepted))"
+	[ "$now" -ge $((accepted + 4)) ]
+	# It never ran out in between.
+	run roam_ctl ha show stats
+	[[ "$output" =~ binding\.expired\ +0($'\n'|$) ]]
+	roam_wait_mn "registered $MN_COA_F1" 5
+	lab_wait_ping cn "$MN_HOA" 5
+}
