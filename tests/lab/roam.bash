@@ -5,8 +5,9 @@
 # tests/lab/home.bats and by the demo (tests/demo.sh, in the guest).
 #
 #   roam_start ha|mn [CONF]       mip6-priv -d -f CONF in that namespace
-#                                 (default tests/lab/conf/NODE.yaml); waits
-#                                 until its role answers mip6ctl status
+#                                 (default tests/lab/conf/NODE.yaml), log in
+#                                 $ROAM_DIR/NODE.log; waits until the parent
+#                                 logs that the role serves its socket
 #   roam_stop ha|mn               SIGTERM, wait for the exit
 #   roam_ctl ha|mn ARGS...        mip6ctl -s /run/mip6/NODE.sock ARGS
 #   roam_log ha|mn                the daemon's log file
@@ -24,9 +25,10 @@
 #                                 PING_RECV, PING_LOST (unanswered up to it)
 #   roam_ping_wait NAME N [T]     until N more replies than now have come
 #   roam_ping_first_after NAME US prints the first reply's time (us) after US
-#   roam_move LINK                lab_move_mn with the times around it:
+#   roam_move LINK                lab_move_mn with the times around it (us):
 #                                 ROAM_T_DOWN (old link down), ROAM_T_UP (the
-#                                 new link comes up), microseconds
+#                                 plug-in command starts), ROAM_T_PLUGGED
+#                                 (it returned: the link is up)
 #   roam_decode NAME              decodes $LAB_CAPDIR/NAME.pcap into
 #                                 $LAB_CAPDIR/NAME.txt, one line a packet:
 #                                 "USEC SRC > DST: REST" (outer header)
@@ -35,6 +37,7 @@
 #   roam_first NAME US TEXT...    first packet at or after US whose line
 #                                 holds every TEXT: prints its time (us)
 #   roam_count NAME TEXT...       how many packets hold every TEXT
+#   roam_grep NAME TEXT...        prints those packets ("USEC REST")
 #   roam_ms FROM TO               (TO - FROM) in ms, one decimal; ? if one
 #                                 is empty
 #   roam_now                      now, us
@@ -43,7 +46,7 @@
 # line; a TEXT starting with ^ must start it (the outer header), e.g.
 #   "^$coa > $HA_ADDR: " "homeaddr: $MN_HOA" "ESP(spi=0x00001000"  a BU under ESP
 #   "^$HA_ADDR > $coa: " "[0]$MN_HOA" "ESP(spi=0x00001001"         a BA under ESP
-#   "^$HA_ADDR > $coa: IP6 " "$CN_ADDR > $MN_HOA: " "echo request" tunnelled
+#   "^$HA_ADDR > $coa: " "$CN_ADDR > $MN_HOA: " "echo request"     tunnelled
 #   "^$MN_HOA > $CN_ADDR: " "echo reply"                           native
 
 ROAM_SRC=${MIP6_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
