@@ -10,9 +10,13 @@
 # lab cannot run.
 #
 #   tests/demo.sh            on the host: boots the lab and plays the story
-#   tests/demo.sh --guest    the story itself (inside the lab)
+#   tests/demo.sh --guest [required|disabled]
+#                            the story itself (inside the lab)
 #
-# MIP6_BIN_PLAIN names the build to use (default build/).
+# MIP6_BIN_PLAIN names the build to use (default build/).  DEMO_IPSEC=
+# disabled plays it with tests/lab/conf/ha-noipsec.yaml and mn-noipsec.yaml
+# (labs only): the Binding Update and Acknowledgement then travel in clear
+# and the capture decodes them.
 set -u
 
 if [ "${1:-}" != --guest ]; then
@@ -26,7 +30,12 @@ if [ "${1:-}" != --guest ]; then
 		}
 	done
 	echo "demo: booting the lab (user-mode Linux with a Mobile IPv6 kernel)..."
-	LAB_TIMEOUT=${DEMO_TIMEOUT:-150} exec tests/lab/run --cmd "bash $PWD/tests/demo.sh --guest"
+	case "${DEMO_IPSEC:=required}" in
+	required|disabled) ;;
+	*) echo "demo: DEMO_IPSEC=$DEMO_IPSEC: required or disabled" >&2; exit 2 ;;
+	esac
+	# Only MIP6_* and LAB_* variables reach the guest: an argument.
+	LAB_TIMEOUT=${DEMO_TIMEOUT:-150} exec tests/lab/run --cmd "bash $PWD/tests/demo.sh --guest $DEMO_IPSEC"
 fi
 
 # ---- inside the lab ----
@@ -37,6 +46,15 @@ cd "$MIP6_SRC" || exit 2
 . tests/lab/roam.bash
 
 IVAL=0.05
+DEMO_IPSEC=${2:-required}
+# What marks a BA, and any BU or BA, on the wire.
+if [ "${DEMO_IPSEC:-required}" = disabled ]; then
+	CONF_HA=$ROAM_CONF/ha-noipsec.yaml CONF_MN=$ROAM_CONF/mn-noipsec.yaml
+	BA_PAT="mobility: BA" SIG_PAT="mobility: B" SIG_HOW="in clear (ipsec: disabled)"
+else
+	CONF_HA=$ROAM_CONF/ha.yaml CONF_MN=$ROAM_CONF/mn.yaml
+	BA_PAT="ESP(spi=$ROAM_SPI_BA" SIG_PAT="ESP(spi=" SIG_HOW="ESP-protected"
+fi
 T0=${EPOCHREALTIME/./}
 STEP=0
 FIG_F2='' FIG_HOME='' LOSS_TUN='' LOSS_F2='' LOSS_HOME=''
@@ -86,7 +104,7 @@ packets()
 		if [[ "$rest" =~ $re ]]; then
 			rest="${BASH_REMATCH[1]}IP6 ${BASH_REMATCH[3]}"
 		fi
-		echo "                            | ${rest:0:160}"
+		echo "                            | ${rest:0:200}"
 	done
 }
 
@@ -134,16 +152,20 @@ roam_capture_start f2 r "$R_IF_F2" || fail "tcpdump on foreign link 2"
 roam_capture_start home ha "$HA_IF" || fail "tcpdump on the home link"
 DONE+=("lab up, mobile node on foreign link 1")
 
-step "the home agent starts (tests/lab/conf/ha.yaml: IPsec required, manual ESP keys)"
-roam_start ha || fail "the home agent did not start"
-say "mip6-priv in namespace ha: privileged parent + sandboxed mip6-ha; ESP SAs installed:"
-show "ip -n ha xfrm state   (the ESP states, one per direction)" \
-	bash -c "ip -n ha xfrm state | grep -B1 'proto esp' | grep -v '^--'"
+step "the home agent starts (tests/lab/conf/${CONF_HA##*/}: IPsec $DEMO_IPSEC)"
+roam_start ha "$CONF_HA" || fail "the home agent did not start"
+if [ "$DEMO_IPSEC" = disabled ]; then
+	say "mip6-priv in namespace ha: privileged parent + sandboxed mip6-ha; no ESP (labs only)"
+else
+	say "mip6-priv in namespace ha: privileged parent + sandboxed mip6-ha; ESP SAs installed:"
+	show "ip -n ha xfrm state   (the ESP states, one per direction)" \
+		bash -c "ip -n ha xfrm state | grep -B1 'proto esp' | grep -v '^--'"
+fi
 DONE+=("home agent up")
 
 step "the mobile node starts on foreign link 1 and registers with its home agent"
 t=$(roam_now)
-roam_start mn || fail "the mobile node did not start"
+roam_start mn "$CONF_MN" || fail "the mobile node did not start"
 roam_wait_binding "$MN_COA_F1" 20 || fail "no binding at the home agent"
 roam_wait_mn "registered $MN_COA_F1" 10 || fail "the mobile node is not registered"
 say "registered $(roam_ms "$t" "$(roam_now)") ms after the mobile node started (the home agent runs DAD for the home address first, ~1 s)"
@@ -151,11 +173,11 @@ show "mip6ctl show bindings   (home agent)" roam_ctl ha show bindings
 show "mip6ctl show bul        (mobile node)" roam_ctl mn show bul
 show "the home agent's kernel: tunnel route and proxy ND for the home address" \
 	bash -c "ip -n ha -6 route show $MN_HOA/128; ip -n ha -6 neigh show proxy"
-roam_wait_count f1 1 5 "^$HA_ADDR > $MN_COA_F1: " "ESP(spi=$ROAM_SPI_BA" ||
-	fail "no ESP-protected BA on foreign link 1"
-say "on the wire (foreign link 1), Binding Update and Acknowledgement are ESP-protected:"
-roam_grep f1 "ESP(spi=" | packets
-DONE+=("registration from foreign link 1 under ESP")
+roam_wait_count f1 1 5 "^$HA_ADDR > $MN_COA_F1: " "$BA_PAT" ||
+	fail "no BA ($BA_PAT) on foreign link 1"
+say "on the wire (foreign link 1), Binding Update and Acknowledgement, $SIG_HOW:"
+roam_grep f1 "$SIG_PAT" | packets
+DONE+=("registration from foreign link 1, $SIG_HOW")
 
 step "the correspondent pings the home address; the home agent tunnels to the care-of address"
 roam_ping_start p1 "$IVAL"
@@ -183,8 +205,8 @@ roam_ping_stop p2 >/dev/null
 show "mip6ctl show bindings   (home agent)" roam_ctl ha show bindings
 pingstats p2
 LOSS_F2="$PING_LOST of $PING_SENT"
-roam_wait_count f2 1 5 "^$HA_ADDR > $MN_COA_F2: " "ESP(spi=$ROAM_SPI_BA" || true
-ba=$(roam_first f2 "$ROAM_T_UP" "^$HA_ADDR > $MN_COA_F2: " "ESP(spi=$ROAM_SPI_BA")
+roam_wait_count f2 1 5 "^$HA_ADDR > $MN_COA_F2: " "$BA_PAT" || true
+ba=$(roam_first f2 "$ROAM_T_UP" "^$HA_ADDR > $MN_COA_F2: " "$BA_PAT")
 tun=$(roam_first f2 "$ROAM_T_UP" "^$MN_COA_F2 > $HA_ADDR: " "$MN_HOA > $CN_ADDR: " "echo reply")
 FIG_F2="BA after $(roam_ms "$ROAM_T_UP" "$ba") ms, first reply through the new care-of address after $(roam_ms "$ROAM_T_UP" "$tun") ms"
 say "handover (from the link coming up on foreign link 2, measured on the wire): $FIG_F2"
@@ -207,7 +229,7 @@ show "the home agent's kernel: tunnel route and proxy ND for the home address" \
 pingstats p3
 LOSS_HOME="$PING_LOST of $PING_SENT"
 roam_decode home
-dba=$(roam_first home "$ROAM_T_UP" "^$HA_ADDR > $MN_HOA: " "ESP(spi=$ROAM_SPI_BA")
+dba=$(roam_first home "$ROAM_T_UP" "^$HA_ADDR > $MN_HOA: " "$BA_PAT")
 nat=$(roam_first home "$ROAM_T_UP" "^$MN_HOA > $CN_ADDR: " "echo reply")
 FIG_HOME="deregistration BA after $(roam_ms "$ROAM_T_UP" "$dba") ms, first native reply after $(roam_ms "$ROAM_T_UP" "$nat") ms"
 say "return home (measured on the home link): $FIG_HOME"
