@@ -239,12 +239,17 @@ mn_router(const struct mv_decision *d)
 	const struct mv_if	*i;
 	struct kr_mn_router	 r;
 
+	/* Once per link: a link with two routers must keep both. */
 	if (d->where == MV_NOWHERE ||
 	    (i = mv_if_by_index(&mn.mv, d->ifindex)) == NULL || !i->ra_now ||
-	    (mn.router_ifindex == d->ifindex &&
-	    memcmp(&mn.router, &i->router, sizeof(mn.router)) == 0))
+	    (mn.router_ifindex == d->ifindex && mn.router_up_at == i->up_at &&
+	    mn.router_where == d->where &&
+	    memcmp(&mn.router_coa, &d->coa, sizeof(d->coa)) == 0))
 		return;
 	mn.router_ifindex = d->ifindex;
+	mn.router_up_at = i->up_at;
+	mn.router_where = d->where;
+	mn.router_coa = d->coa;
 	mn.router = i->router;
 	memset(&r, 0, sizeof(r));
 	r.router = i->router;

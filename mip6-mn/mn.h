@@ -37,7 +37,10 @@ struct mn_engine {
 	uint64_t		 moved_at;	/* ms, last decision change */
 	uint64_t		 handover_ms;	/* last decision change to BA */
 	int			 dhaad;		/* no home agent configured */
-	uint32_t		 router_ifindex;	/* last IMSG_KR_MN_ROUTER */
+	uint32_t		 router_ifindex;	/* last IMSG_KR_MN_ROUTER: */
+	uint64_t		 router_up_at;		/* for that link */
+	enum mv_where		 router_where;
+	struct in6_addr		 router_coa;
 	struct in6_addr		 router;
 };
 
