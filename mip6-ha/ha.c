@@ -579,10 +579,9 @@ ha_kr_reply(const struct imsg *imsg)
 	if (p->type == IMSG_KR_BIND_DEL && p->has_result && p->r.send_ba)
 		ha_send_ba(&p->r);
 	if (p->type == IMSG_KR_BIND_ADD && p->has_result) {
-		if (p->r.send_ba)
-			ha_send_ba(&p->r);
 		/* RFC 6275 10.4.1: neighbours learn the home agent's
-		 * link-layer address for the home address. */
+		 * link-layer address for the home address (before the BA,
+		 * so they have it when the mobile node's traffic starts). */
 		if (p->r.op == HAREG_OP_ADD && ha_icmpfd != -1 &&
 		    p->ifindex != 0) {
 			hi = NULL;
@@ -593,6 +592,8 @@ ha_kr_reply(const struct imsg *imsg)
 			    hi != NULL && hi->has_mac ? hi->mac : NULL) == -1)
 				log_warn("unsolicited NA for %s", h);
 		}
+		if (p->r.send_ba)
+			ha_send_ba(&p->r);
 	}
 	free(p);
 }

@@ -165,9 +165,23 @@ proxy_of() {
 }
 
 @test "a home registration is acknowledged with status 0, its sequence number and lifetime" {
+	lab_capture_start home ha "$HA_IF" icmp6
 	run sim --hoa "$MN_HOA" --seq 7 --lifetime 25 --wait 4
+	# tcpdump gets packets in blocks that retire after a second.
+	lab_sleep 1.2
+	lab_capture_stop home >/dev/null
 	echo "$output"
 	[ "$output" = "BA status=0 seq=7 lifetime=25 flags=0x00 rh2=$MN_HOA src=$HA_ADDR" ]
+	# On the home link: the DAD probe, then the unsolicited NA that
+	# points the neighbours at the home agent's link-layer address.
+	run tcpdump -n -v -r "$LAB_CAPDIR/home.pcap"
+	echo "$output" | grep -v "router advertisement\|option\|hop limit"
+	[[ "$output" == *"$HA_LL > ff02::1:ff00:100: "*"neighbor solicitation"*"who has $MN_HOA"* ]]
+	# 32 octets: the NA and its target link-layer address option.
+	[[ "$output" == *"$HA_LL > ff02::1: "*"neighbor advertisement, length 32, tgt is $MN_HOA, Flags [override]"* ]]
+	run tcpdump -n -vv -r "$LAB_CAPDIR/home.pcap" icmp6 and ip6 dst ff02::1
+	echo "$output"
+	[[ "$output" == *"tgt is $MN_HOA"*"link-address option (2), length 8 (1): 02:00:00:00:00:02"* ]]
 }
 
 @test "mip6ctl shows the binding, in text and JSON" {
