@@ -398,3 +398,12 @@ proxy_of() {
 	echo "$output"
 	[ "$output" = "BA status=131 seq=3 lifetime=0 flags=0x00 rh2=$MN_HOA src=$HA_OTHER_ADDR" ]
 }
+
+@test "an accepted Binding Update without the A flag gets no BA" {
+	run sim --hoa "$MN_HOA" --seq 4 --flags H --wait 1.5
+	echo "$output"
+	[ "$output" = NONE ]
+	run ctl show bindings "$MN_HOA"
+	echo "$output"
+	[[ "$output" == *" state=active seq=4 flags=H "* ]]
+}
