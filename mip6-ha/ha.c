@@ -88,6 +88,7 @@ static void	 ha_dad_finish(struct ha_dad *, int ok);
 static struct ha_dad *ha_dad_find(const struct in6_addr *);
 static void	 ha_dad_cancel(const struct in6_addr *);
 static const struct hanet_if *ha_if(const char *name);
+static void	 ha_link_event(const struct kr_ev_link *);
 static int64_t	 ha_now_ms(void);
 static int	 ha_esp(const struct in6_addr *hoa);
 
@@ -159,9 +160,39 @@ ha_if(const char *name)
 	size_t	 i;
 
 	for (i = 0; i < ha_nifs; i++)
-		if (strcmp(ha_ifs[i].name, name) == 0)
+		if (ha_ifs[i].index != 0 && strcmp(ha_ifs[i].name, name) == 0)
 			return &ha_ifs[i];
 	return NULL;
+}
+
+/* A link appeared, changed or went: keep its index (by name) current. */
+static void
+ha_link_event(const struct kr_ev_link *ev)
+{
+	struct hanet_if	*hi = NULL;
+	char		 name[KR_IFNAMSIZ];
+	size_t		 i;
+
+	memcpy(name, ev->ifname, sizeof(name));
+	name[sizeof(name) - 1] = '\0';
+	for (i = 0; i < ha_nifs; i++)
+		if (strcmp(ha_ifs[i].name, name) == 0)
+			hi = &ha_ifs[i];
+	if (ev->deleted) {
+		if (hi != NULL)
+			hi->index = 0;
+		return;
+	}
+	if (hi == NULL) {
+		if (ha_nifs >= HA_MAX_IFS)
+			return;
+		hi = &ha_ifs[ha_nifs++];
+		memset(hi, 0, sizeof(*hi));
+		strncpy(hi->name, name, sizeof(hi->name) - 1);
+	}
+	if (hi->index != ev->ifindex)
+		log_debug("interface %s has index %u", name, ev->ifindex);
+	hi->index = ev->ifindex;
 }
 
 /*
@@ -182,6 +213,8 @@ ha_esp(const struct in6_addr *hoa)
 static void
 ha_init(const struct mip6_conf *conf)
 {
+	struct kr_subscribe	 sub;
+
 	ha_conf = conf;
 	if (bc_init(&ha_bc, conf->ha.max_bindings) == -1 ||
 	    hareg_ctx_init(&ha_reg, &conf->ha, &ha_bc) == -1)
@@ -213,6 +246,12 @@ ha_init(const struct mip6_conf *conf)
 		log_warnx("no ICMPv6 socket: DAD probes are not sent");
 	if ((ha_ev_timer = evtimer_new(role_base(), ha_timer, NULL)) == NULL)
 		fatalx("cannot create the binding timer");
+	/* Link events keep the interface indexes right when a home link
+	 * is recreated (the table above comes from before the sandbox). */
+	sub.mask = KR_SUB_LINK;
+	if (role_compose_main(IMSG_KR_SUBSCRIBE, 0, -1, &sub, sizeof(sub)) ==
+	    -1)
+		log_warnx("cannot subscribe to link events");
 	log_info("home agent: %zu home link(s), max-bindings %u, "
 	    "max-lifetime %u s, dad %s, ipsec %s", conf->ha.nlinks,
 	    conf->ha.max_bindings, conf->ha.max_lifetime,
@@ -252,6 +291,10 @@ ha_dispatch_main(const struct imsg *imsg)
 			hactl_kernel_obj(line, 0);
 		return 1;
 	case IMSG_KR_EV_LINK:
+		if (!proto_check_len(imsg->datalen, sizeof(struct kr_ev_link)))
+			fatalx("parent: bad link event length");
+		ha_link_event(imsg->data);
+		return 1;
 	case IMSG_KR_EV_ADDR:
 	case IMSG_KR_EV_ROUTE:
 	case IMSG_KR_EV_NEIGH:
