@@ -11,4 +11,4 @@ all: $(B)/mip6-bench
 .PHONY: bench-ha
 bench-ha: deps
 	$(MAKE) all
-	tests/lab/run --cmd 'tests/bench/ha.sh'
+	LAB_TIMEOUT=$${LAB_TIMEOUT:-3600} tests/lab/run --cmd 'tests/bench/ha.sh'
