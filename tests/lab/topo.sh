@@ -389,7 +389,9 @@ lab_capture_start()
 	base=$LAB_CAPDIR/$name
 	mkdir -p "$LAB_CAPDIR"
 	rm -f "$base.pcap" "$base.tcpdump.log"
-	lab_ns "$ns" tcpdump -i "$ifname" -n -U -s 0 -w "$base.pcap" "$@" \
+	# exec: the pid saved is tcpdump's own, so the stop reaches it (a
+	# killed subshell would leave tcpdump running and writing).
+	(exec ip netns exec "$ns" tcpdump --immediate-mode -i "$ifname" -n -U -s 0 -w "$base.pcap" "$@") \
 		>"$base.tcpdump.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$base.tcpdump.pid"
 	# Ready once it says it listens (the file exists before that).
@@ -403,6 +405,12 @@ lab_capture_start()
 lab_capture_stop()
 {
 	local base=$LAB_CAPDIR/$1
+	# Let tcpdump read what the kernel already queued for it: on SIGTERM
+	# it stops at once and packets still queued are lost.  (It runs in
+	# immediate mode: by default libpcap hands packets over in blocks up
+	# to a second late, and a ping that passed went missing from its
+	# capture.)
+	lab_sleep "${LAB_CAPTURE_SETTLE:-0.3}"
 	lab_kill_pidfile "$base.tcpdump.pid"
 	echo "$base.pcap"
 }
