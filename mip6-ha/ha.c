@@ -34,6 +34,7 @@
 #include "imsg.h"
 #include "log.h"
 #include "mh.h"
+#include "mhsock.h"
 #include "proto.h"
 #include "role.h"
 
@@ -72,11 +73,11 @@ static void	 ha_icmp6_read(evutil_socket_t, short, void *);
 static void	 ha_timer(evutil_socket_t, short, void *);
 static void	 ha_timer_arm(void);
 static void	 ha_bu(const uint8_t *, size_t, const struct mh_msg *,
-		    const struct hanet_rx *);
+		    const struct mh_rx *);
 static void	 ha_result(struct hareg_result *, const char *ifname,
 		    int was_active);
 static void	 ha_send_ba(const struct hareg_result *);
-static void	 ha_send_be(const struct hanet_rx *, uint8_t status);
+static void	 ha_send_be(const struct mh_rx *, uint8_t status);
 static void	 ha_send_brr(struct bc_entry *);
 static int	 ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
 		    const struct in6_addr *coa, const char *ifname,
@@ -230,7 +231,7 @@ ha_init(const struct mip6_conf *conf)
 	ha_icmpfd = role_socket(ROLE_SOCK_ICMP6);
 	if (ha_mhfd == -1)
 		fatalx("no Mobility Header socket from the parent");
-	if (hanet_mh_setup(ha_mhfd) == -1)
+	if (mh_sock_setup(ha_mhfd) == -1)
 		fatal("Mobility Header socket options");
 	if ((ha_ev_mh = event_new(role_base(), ha_mhfd, EV_READ | EV_PERSIST,
 	    ha_mh_read, NULL)) == NULL || event_add(ha_ev_mh, NULL) == -1)
@@ -309,7 +310,7 @@ static void
 ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 {
 	uint8_t			 buf[MH_MAX_LEN];
-	struct hanet_rx		 rx;
+	struct mh_rx		 rx;
 	struct mh_msg		 m;
 	enum mh_err		 err;
 	ssize_t			 n;
@@ -317,9 +318,14 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 	char			 a[ADDR_STRLEN];
 
 	for (i = 0; i < HA_RX_BURST; i++) {
-		if ((n = hanet_recv_mh(fd, buf, sizeof(buf), &rx)) == 0)
+		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
 			return;
 		if (n == -1) {
+			if (errno == EMSGSIZE) {
+				/* Longer than any Mobility Header: gone. */
+				ha_ctr_rx_err(&ha_ctr, MH_ERR_HDRLEN);
+				continue;
+			}
 			log_warn("%s: recvmsg", __func__);
 			return;
 		}
@@ -358,7 +364,7 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 
 static void
 ha_bu(const uint8_t *buf, size_t len, const struct mh_msg *m,
-    const struct hanet_rx *rx)
+    const struct mh_rx *rx)
 {
 	struct hareg_in		 in;
 	struct hareg_result	 r;
@@ -462,9 +468,9 @@ ha_send_ba(const struct hareg_result *r)
 	}
 	/* With a type 2 routing header the BA travels to the care-of
 	 * address and names the home address as its final destination. */
-	if (hanet_send_mh(ha_mhfd, buf, len, &r->ha,
+	if (mh_sock_send(ha_mhfd, buf, len, &r->ha,
 	    r->ba_rh2 ? &r->hoa : &r->ba_dst,
-	    r->ba_rh2 ? &r->ba_dst : NULL) == -1) {
+	    r->ba_rh2 ? &r->ba_dst : NULL, 0) == -1) {
 		log_warn("BA to %s", addr_ntop(&r->ba_dst, a, sizeof(a)));
 		ha_ctr_misc(&ha_ctr, HA_CTR_TX_FAILED);
 		return;
@@ -474,7 +480,7 @@ ha_send_ba(const struct hareg_result *r)
 
 /* Binding Error to the packet's source (its care-of address), rate limited. */
 static void
-ha_send_be(const struct hanet_rx *rx, uint8_t status)
+ha_send_be(const struct mh_rx *rx, uint8_t status)
 {
 	uint8_t			 buf[MH_MAX_LEN];
 	size_t			 len;
@@ -494,7 +500,7 @@ ha_send_be(const struct hanet_rx *rx, uint8_t status)
 	if (hareg_build_be(&rx->dst, &rx->src, status, &hoa, buf, sizeof(buf),
 	    &len) != MH_OK)
 		return;
-	if (hanet_send_mh(ha_mhfd, buf, len, &rx->dst, &rx->src, NULL) ==
+	if (mh_sock_send(ha_mhfd, buf, len, &rx->dst, &rx->src, NULL, 0) ==
 	    -1) {
 		log_warn("BE to %s", addr_ntop(&rx->src, a, sizeof(a)));
 		ha_ctr_misc(&ha_ctr, HA_CTR_TX_FAILED);
@@ -516,7 +522,7 @@ ha_send_brr(struct bc_entry *e)
 	ha = &ha_conf->ha.links[e->link].addr;
 	if (hareg_build_brr(ha, &e->hoa, buf, sizeof(buf), &len) != MH_OK)
 		return;
-	if (hanet_send_mh(ha_mhfd, buf, len, ha, &e->hoa, &e->coa) == -1) {
+	if (mh_sock_send(ha_mhfd, buf, len, ha, &e->hoa, &e->coa, 0) == -1) {
 		log_warn("BRR to %s", addr_ntop(&e->coa, a, sizeof(a)));
 		ha_ctr_misc(&ha_ctr, HA_CTR_TX_FAILED);
 		return;

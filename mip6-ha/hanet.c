@@ -18,7 +18,6 @@
 
 #define HANET_CMSG_SPACE	512
 #define ND_HOPLIMIT		255
-#define RH2_LEN			24
 
 static int	 setopt(int fd, int level, int name, int value);
 static void	 solicited_node(const struct in6_addr *, struct in6_addr *);
@@ -27,16 +26,6 @@ static int
 setopt(int fd, int level, int name, int value)
 {
 	return setsockopt(fd, level, name, &value, sizeof(value));
-}
-
-int
-hanet_mh_setup(int fd)
-{
-	if (setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) == -1 ||
-	    setopt(fd, IPPROTO_IPV6, IPV6_RECVDSTOPTS, 1) == -1 ||
-	    setopt(fd, IPPROTO_IPV6, IPV6_RECVRTHDR, 1) == -1)
-		return -1;
-	return 0;
 }
 
 int
@@ -54,136 +43,6 @@ hanet_icmp6_setup(int fd)
 	    setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ND_HOPLIMIT) == -1 ||
 	    setopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ND_HOPLIMIT) == -1 ||
 	    setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) == -1)
-		return -1;
-	return 0;
-}
-
-ssize_t
-hanet_recv_mh(int fd, uint8_t *buf, size_t size, struct hanet_rx *rx)
-{
-	struct sockaddr_in6	 from;
-	struct iovec		 iov;
-	struct msghdr		 msg;
-	struct cmsghdr		*cm;
-	struct in6_pktinfo	 pi;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[HANET_CMSG_SPACE];
-	}			 cbuf;
-	struct in6_addr		 opt;
-	enum mh_err		 e;
-	ssize_t			 n;
-
-	memset(rx, 0, sizeof(*rx));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = size;
-	msg.msg_name = &from;
-	msg.msg_namelen = sizeof(from);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	if ((n = recvmsg(fd, &msg, 0)) == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return 0;
-		return -1;
-	}
-	if (msg.msg_flags & MSG_TRUNC) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	rx->src = from.sin6_addr;
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-		size_t dlen = cm->cmsg_len - CMSG_LEN(0);
-
-		if (cm->cmsg_level != IPPROTO_IPV6)
-			continue;
-		switch (cm->cmsg_type) {
-		case IPV6_PKTINFO:
-			if (dlen < sizeof(pi))
-				break;
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx->dst = pi.ipi6_addr;
-			rx->ifindex = pi.ipi6_ifindex;
-			break;
-		case IPV6_DSTOPTS:
-			e = mh_hao_parse(CMSG_DATA(cm), dlen, &opt);
-			if (e == MH_OK && !rx->has_hao) {
-				/* The kernel swapped: the option holds the
-				 * care-of address, the source the home one. */
-				rx->has_hao = 1;
-				rx->hoa = from.sin6_addr;
-				rx->src = opt;
-			} else if (e != MH_ERR_NOHAO)
-				rx->bad_exthdr = 1;
-			break;
-		case IPV6_RTHDR:
-			if (mh_rh2_parse(CMSG_DATA(cm), dlen, &opt) == MH_OK) {
-				rx->has_rh2 = 1;
-				rx->rh2 = opt;
-			}
-			break;
-		}
-	}
-	return n;
-}
-
-int
-hanet_send_mh(int fd, const uint8_t *buf, size_t len,
-    const struct in6_addr *src, const struct in6_addr *dst,
-    const struct in6_addr *via)
-{
-	struct sockaddr_in6	 to;
-	struct iovec		 iov;
-	struct msghdr		 msg;
-	struct cmsghdr		*cm;
-	struct in6_pktinfo	 pi;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-				    CMSG_SPACE(RH2_LEN)];
-	}			 cbuf;
-	uint8_t			 rh[RH2_LEN];
-	size_t			 rhlen;
-
-	memset(&to, 0, sizeof(to));
-	to.sin6_family = AF_INET6;
-	to.sin6_addr = *dst;
-	memset(&msg, 0, sizeof(msg));
-	memset(&cbuf, 0, sizeof(cbuf));
-	iov.iov_base = (void *)(uintptr_t)buf;
-	iov.iov_len = len;
-	msg.msg_name = &to;
-	msg.msg_namelen = sizeof(to);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(pi));
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memset(&pi, 0, sizeof(pi));
-	if (src != NULL)
-		pi.ipi6_addr = *src;
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	if (via != NULL) {
-		/* The header lists the hop (the care-of address); the kernel
-		 * puts it in the destination and dst into the header. */
-		if (mh_rh2_build(IPPROTO_MH, via, rh, sizeof(rh), &rhlen) !=
-		    MH_OK) {
-			errno = EINVAL;
-			return -1;
-		}
-		msg.msg_controllen += CMSG_SPACE(rhlen);
-		cm = CMSG_NXTHDR(&msg, cm);
-		cm->cmsg_level = IPPROTO_IPV6;
-		cm->cmsg_type = IPV6_RTHDR;
-		cm->cmsg_len = CMSG_LEN(rhlen);
-		memcpy(CMSG_DATA(cm), rh, rhlen);
-	}
-	if (sendmsg(fd, &msg, 0) == -1)
 		return -1;
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "mh.h"
+#include "mhsock.h"
 #include "proto.h"
 #include "role.h"
 #include "mn.h"
@@ -34,8 +35,7 @@
 
 static void	 mn_mh_read(evutil_socket_t, short, void *);
 static void	 mn_icmp_read(evutil_socket_t, short, void *);
-static void	 mn_mh_input(const uint8_t *, size_t, const struct in6_addr *,
-		    int);
+static void	 mn_mh_input(const uint8_t *, size_t, const struct mh_rx *);
 
 static struct event	*ev_mh, *ev_icmp;
 
@@ -59,9 +59,9 @@ mn_net_init(void)
 	if (mh == -1)
 		log_warnx("%s: no Mobility Header socket", __func__);
 	else {
-		sockopt_on(mh, IPPROTO_IPV6, IPV6_RECVPKTINFO,
-		    "IPV6_RECVPKTINFO");
-		sockopt_on(mh, IPPROTO_IPV6, IPV6_RECVRTHDR, "IPV6_RECVRTHDR");
+		if (mh_sock_setup(mh) == -1)
+			log_warn("%s: Mobility Header socket options",
+			    __func__);
 		if ((ev_mh = event_new(role_base(), mh, EV_READ | EV_PERSIST,
 		    mn_mh_read, NULL)) == NULL || event_add(ev_mh, NULL) == -1)
 			fatalx("%s: cannot watch the MH socket", __func__);
@@ -107,15 +107,6 @@ mn_send_bu(void)
 	struct bul		*b = &mn.bul;
 	struct mh_msg		 m;
 	struct mh_opt		 opt;
-	struct sockaddr_in6	 dst;
-	struct in6_pktinfo	 pi;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct cmsghdr		*cm;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	}			 cbuf;
 	uint8_t			 buf[128];
 	size_t			 len, nopts = 0;
 	enum mh_err		 e;
@@ -139,29 +130,9 @@ mn_send_bu(void)
 		log_warnx("%s: %s", __func__, mh_err_str(e));
 		return -1;
 	}
-	memset(&dst, 0, sizeof(dst));
-	dst.sin6_family = AF_INET6;
-	dst.sin6_addr = b->ha;
-	memset(&pi, 0, sizeof(pi));
-	pi.ipi6_addr = b->hoa;
-	pi.ipi6_ifindex = b->away ? 0 : mn.home_ifindex;
-	memset(&cbuf, 0, sizeof(cbuf));
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &dst;
-	msg.msg_namelen = sizeof(dst);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 	inet_ntop(AF_INET6, &b->coa, a, sizeof(a));
-	if (fd == -1 || sendmsg(fd, &msg, 0) == -1) {
+	if (fd == -1 || mh_sock_send(fd, buf, len, &b->hoa, &b->ha, NULL,
+	    b->away ? 0 : mn.home_ifindex) == -1) {
 		mn.ctr.tx_failed++;
 		log_warn("BU seq %u to the home agent (care-of %s)", b->seq, a);
 		return -1;
@@ -224,46 +195,29 @@ static void
 mn_mh_read(evutil_socket_t fd, short ev, void *arg)
 {
 	uint8_t			 buf[MN_RXBUF];
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[MN_CMSGBUF];
-	}			 cbuf;
-	struct sockaddr_in6	 src;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct cmsghdr		*cm;
+	struct mh_rx		 rx;
 	ssize_t			 n;
-	int			 rh2;
 
 	for (;;) {
-		iov.iov_base = buf;
-		iov.iov_len = sizeof(buf);
-		memset(&msg, 0, sizeof(msg));
-		msg.msg_name = &src;
-		msg.msg_namelen = sizeof(src);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf.buf;
-		msg.msg_controllen = sizeof(cbuf.buf);
-		if ((n = recvmsg(fd, &msg, 0)) == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("%s", __func__);
+		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
+			return;
+		if (n == -1) {
+			if (errno == EMSGSIZE) {
+				mn.ctr.rx_mh_bad++;
+				continue;
+			}
+			log_warn("%s", __func__);
 			return;
 		}
-		rh2 = 0;
-		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm))
-			if (cm->cmsg_level == IPPROTO_IPV6 &&
-			    cm->cmsg_type == IPV6_RTHDR)
-				rh2 = 1;
-		mn_mh_input(buf, (size_t)n, &src.sin6_addr, rh2);
+		mn_mh_input(buf, (size_t)n, &rx);
 	}
 }
 
 static void
-mn_mh_input(const uint8_t *buf, size_t len, const struct in6_addr *src,
-    int rh2)
+mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 {
+	const struct in6_addr	*src = &rx->src;
+	int			 rh2 = rx->has_rh2;
 	struct mh_msg		 m;
 	enum mh_err		 e;
 	enum bul_ba_result	 r;
