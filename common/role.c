@@ -15,6 +15,8 @@
 #include <event2/event.h>
 
 #include "conf_imsg.h"
+#include "control.h"
+#include "ctlout.h"
 #include "log.h"
 #include "proto.h"
 #include "role.h"
@@ -26,6 +28,10 @@ static void	 role_dispatch_main(evutil_socket_t, short, void *);
 static void	 role_write_main(evutil_socket_t, short, void *);
 static void	 role_drain_main(void);
 static void	 role_exit(int) __attribute__((noreturn));
+static int	 role_kshow_dispatch(const struct imsg *);
+
+/* The runtime's own request to the parent: `show kernel`. */
+#define ROLE_KSHOW_ID	0x80000000U
 
 static const char *const role_names[ROLE_MAX] = { "ha", "mn", "sig" };
 
@@ -303,6 +309,8 @@ role_drain_main(void)
 			}
 			break;
 		default:
+			if (role_kshow_dispatch(&imsg))
+				break;
 			if (ops->dispatch_main == NULL ||
 			    !ops->dispatch_main(&imsg))
 				fatalx("parent: unexpected message type %u",
@@ -332,6 +340,100 @@ role_ctl_status(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 	snprintf(st.config, sizeof(st.config), "%s", conf->path);
 	control_reply(c, IMSG_CTL_STATUS, imsg->hdr.peerid, &st, sizeof(st));
 	control_end(c, imsg->hdr.peerid);
+}
+
+uint32_t
+role_reqid(void)
+{
+	static uint32_t	 last;
+
+	last = (last + 1) & ~ROLE_KSHOW_ID;
+	if (last == 0)
+		last = 1;
+	return last;
+}
+
+/* The pending `show kernel`: where the parent's lines go. */
+static struct {
+	struct ctl_conn	*c;
+	uint32_t	 id;		/* the client's request id */
+	int		 busy;
+	int		 json;
+	int		 n;
+} kshow;
+
+void
+role_ctl_kernel(struct ctl_conn *c, uint32_t id, int json)
+{
+	if (kshow.busy || role_compose_main(IMSG_KR_SHOW, ROLE_KSHOW_ID, -1,
+	    NULL, 0) == -1) {
+		control_error(c, id, "a kernel listing is under way; try "
+		    "again");
+		control_end(c, id);
+		return;
+	}
+	kshow.c = c;
+	kshow.id = id;
+	kshow.busy = 1;
+	kshow.json = json;
+	kshow.n = 0;
+}
+
+/*
+ * The parent's lines (IMSG_KR_SHOW_OBJ) and its closing reply to our
+ * IMSG_KR_SHOW.  1 when the message was the listing's.
+ */
+static int
+role_kshow_dispatch(const struct imsg *imsg)
+{
+	const struct kr_show_obj	*so;
+	const struct kr_reply		*rep;
+	struct ctl_out			 o;
+	size_t				 len = imsg->hdr.len - IMSG_HEADER_SIZE;
+
+	if (imsg->hdr.type == IMSG_KR_SHOW_OBJ) {
+		if (len != sizeof(*so) ||
+		    !proto_check_str(((const struct kr_show_obj *)
+		    imsg->data)->line, KR_SHOW_LEN))
+			fatalx("parent: malformed kernel object");
+		so = imsg->data;
+		/* The client may have gone while the parent answered. */
+		if (!kshow.busy || !control_alive(kshow.c))
+			return 1;
+		ctl_out_init(&o, kshow.c, kshow.id);
+		if (kshow.json) {
+			ctl_out_str(&o, kshow.n == 0 ? "{\"kernel\":[" : ",");
+			ctl_out_json(&o, so->line);
+		} else {
+			ctl_out_str(&o, so->line);
+			ctl_out_str(&o, "\n");
+		}
+		kshow.n++;
+		ctl_out_flush(&o);
+		control_flush(kshow.c);
+		return 1;
+	}
+	if (imsg->hdr.type != IMSG_KR_REPLY || imsg->hdr.peerid !=
+	    ROLE_KSHOW_ID)
+		return 0;
+	if (len != sizeof(*rep))
+		fatalx("parent: kernel reply of %zu octets", len);
+	rep = imsg->data;
+	if (!kshow.busy)
+		return 1;
+	kshow.busy = 0;
+	if (!control_alive(kshow.c))
+		return 1;
+	ctl_out_init(&o, kshow.c, kshow.id);
+	if (rep->error != 0)
+		control_error(kshow.c, kshow.id, "kernel listing: %s",
+		    strerror(rep->error));
+	else if (kshow.json)
+		ctl_out_str(&o, kshow.n == 0 ? "{\"kernel\":[]}\n" : "]}\n");
+	ctl_out_flush(&o);
+	control_end(kshow.c, kshow.id);
+	control_flush(kshow.c);
+	return 1;
 }
 
 static void

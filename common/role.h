@@ -50,7 +50,20 @@ int	 role_socket(int kind);
 int	 role_compose_main(uint32_t type, uint32_t peerid, int fd,
 	    const void *, size_t);
 
+/*
+ * A fresh id for a request to the parent, 1 to 0x7fffffff (wrapping):
+ * the runtime keeps the ids with the top bit for its own requests.
+ */
+uint32_t role_reqid(void);
+
 /* Control handler shared by all roles: IMSG_CTL_STATUS. */
 void	 role_ctl_status(struct ctl_conn *, const struct imsg *, void *);
+/*
+ * `show kernel` for the client's request id: the runtime asks the parent
+ * for its table (IMSG_KR_SHOW) and relays the lines as they come, text or
+ * JSON (`{"kernel":["line",...]}`), then ends the request.  One listing
+ * at a time; a second gets an error.
+ */
+void	 role_ctl_kernel(struct ctl_conn *, uint32_t id, int json);
 
 #endif

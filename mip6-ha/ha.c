@@ -108,14 +108,12 @@ static struct ha_counters	 ha_ctr;
 static struct hareg_rate	 ha_be_rate;
 static int			 ha_mhfd = -1, ha_icmpfd = -1;
 static struct event		*ha_ev_mh, *ha_ev_icmp, *ha_ev_timer;
-static uint32_t			 ha_reqid;
 static TAILQ_HEAD(, ha_pend)	 ha_pends = TAILQ_HEAD_INITIALIZER(ha_pends);
 static TAILQ_HEAD(, ha_dad)	 ha_dads = TAILQ_HEAD_INITIALIZER(ha_dads);
 /* Interfaces, learnt before the sandbox (no ioctl inside it). */
 static struct hanet_if		 ha_ifs[HA_MAX_IFS];
 static size_t			 ha_nifs;
 /* The pending `mip6ctl show kernel`. */
-static uint32_t			 ha_show_reqid;
 
 int64_t
 ha_now(void)
@@ -275,21 +273,9 @@ ha_reconf(const struct mip6_conf *conf)
 static int
 ha_dispatch_main(const struct imsg *imsg)
 {
-	const struct kr_show_obj	*so;
-	char				 line[KR_SHOW_LEN];
-
 	switch (imsg->hdr.type) {
 	case IMSG_KR_REPLY:
 		ha_kr_reply(imsg);
-		return 1;
-	case IMSG_KR_SHOW_OBJ:
-		if (!proto_check_len(imsg->datalen, sizeof(*so)))
-			fatalx("parent: bad kernel object length");
-		so = imsg->data;
-		memcpy(line, so->line, sizeof(line));
-		line[sizeof(line) - 1] = '\0';
-		if (ha_show_reqid != 0)
-			hactl_kernel_obj(line, 0);
 		return 1;
 	case IMSG_KR_EV_LINK:
 		if (!proto_check_len(imsg->datalen, sizeof(struct kr_ev_link)))
@@ -555,9 +541,7 @@ ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
 		log_warn("%s", __func__);
 		return -1;
 	}
-	if (++ha_reqid == 0)
-		ha_reqid = 1;
-	p->reqid = ha_reqid;
+	p->reqid = role_reqid();
 	p->type = type;
 	if (r != NULL) {
 		p->r = *r;
@@ -586,12 +570,6 @@ ha_kr_reply(const struct imsg *imsg)
 	if (!proto_check_len(imsg->datalen, sizeof(*kr)))
 		fatalx("parent: bad kernel reply length");
 	kr = imsg->data;
-	if (kr->type == IMSG_KR_SHOW && imsg->hdr.peerid == ha_show_reqid &&
-	    ha_show_reqid != 0) {
-		ha_show_reqid = 0;
-		hactl_kernel_obj(NULL, kr->error);
-		return;
-	}
 	TAILQ_FOREACH(p, &ha_pends, entry)
 		if (p->reqid == imsg->hdr.peerid)
 			break;
@@ -664,25 +642,6 @@ ha_delete_binding(const struct in6_addr *hoa)
 		ha_dad_cancel(&e->hoa);
 	bc_remove(&ha_bc, e);
 	ha_timer_arm();
-	return 0;
-}
-
-int
-ha_kernel_show(struct ctl_conn *c, uint32_t reqid, int json)
-{
-	(void)c;
-	(void)reqid;
-	(void)json;
-	if (ha_show_reqid != 0)
-		return -1;
-	if (++ha_reqid == 0)
-		ha_reqid = 1;
-	ha_show_reqid = ha_reqid;
-	if (role_compose_main(IMSG_KR_SHOW, ha_show_reqid, -1, NULL, 0) ==
-	    -1) {
-		ha_show_reqid = 0;
-		return -1;
-	}
 	return 0;
 }
 

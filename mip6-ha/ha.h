@@ -25,14 +25,8 @@ const char		*ha_entry_ifname(const struct bc_entry *);
  * is none.
  */
 int			 ha_delete_binding(const struct in6_addr *hoa);
-/* Ask the parent for its kernel objects on behalf of a control request. */
-int			 ha_kernel_show(struct ctl_conn *, uint32_t reqid,
-			    int json);
 
 /* hactl.c */
 extern const struct control_handler ha_ctl[];
-/* A kernel object line (IMSG_KR_SHOW_OBJ) or the end (line NULL,
- * error from IMSG_KR_REPLY) for the pending `show kernel`. */
-void			 hactl_kernel_obj(const char *line, int error);
 
 #endif

@@ -118,7 +118,7 @@ mn_init(const struct mip6_conf *c)
 	mn_net_init();
 	memset(&sub, 0, sizeof(sub));
 	sub.mask = KR_SUB_LINK | KR_SUB_ADDR | KR_SUB_ROUTE | KR_SUB_NEIGH;
-	mn_sub_id = ++mn.kreqid;
+	mn_sub_id = role_reqid();
 	role_compose_main(IMSG_KR_SUBSCRIBE, mn_sub_id, -1, &sub, sizeof(sub));
 }
 
@@ -169,7 +169,7 @@ mn_kernel_request(uint32_t type)
 		km.coa = mn.bul.kcoa;
 		strlcpy(km.ifname, mn.home_ifname, sizeof(km.ifname));
 	}
-	mn_kpending_id = ++mn.kreqid;
+	mn_kpending_id = role_reqid();
 	mn.ctr.kernel_requests++;
 	log_debug("kernel: %s via %s", type == IMSG_KR_MN_HOME ? "away" :
 	    "at home", km.ifname);
@@ -255,7 +255,7 @@ mn_router(const struct mv_decision *d)
 	r.router = i->router;
 	strlcpy(r.ifname, d->ifname, sizeof(r.ifname));
 	mn.ctr.kernel_requests++;
-	role_compose_main(IMSG_KR_MN_ROUTER, ++mn.kreqid, -1, &r, sizeof(r));
+	role_compose_main(IMSG_KR_MN_ROUTER, role_reqid(), -1, &r, sizeof(r));
 }
 
 void
@@ -395,7 +395,6 @@ mn_dispatch_main(const struct imsg *imsg)
 		}
 		return 1;
 	case IMSG_KR_EV_XFRM:
-	case IMSG_KR_SHOW_OBJ:
 		break;
 	default:
 		return 0;
@@ -433,6 +432,10 @@ mn_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 	case CTL_SHOW_STATS:
 		len = mn_format_stats(buf, sizeof(buf), json, &mn);
 		break;
+	case CTL_SHOW_KERNEL:
+		/* The runtime relays the parent's answer. */
+		role_ctl_kernel(c, imsg->hdr.peerid, json);
+		return;
 	default:
 		control_error(c, imsg->hdr.peerid,
 		    "the mobile node does not show that");

@@ -29,7 +29,6 @@ struct mn_engine {
 	struct mv		 mv;
 	struct mv_decision	 where;		/* the last decision */
 	struct mn_counters	 ctr;
-	uint32_t		 kreqid;	/* last kernel request id */
 	uint32_t		 home_ifindex;	/* where home was detected */
 	char			 home_ifname[MV_IFNAMSIZ];
 	uint32_t		 coa_ifindex;

@@ -151,7 +151,7 @@ sig_init(const struct mip6_conf *c)
 	/* Kernel reports: a Home Address option from an unbound address. */
 	memset(&sub, 0, sizeof(sub));
 	sub.mask = KR_SUB_XFRM;
-	role_compose_main(IMSG_KR_SUBSCRIBE, ++s->next_reqid, -1, &sub,
+	role_compose_main(IMSG_KR_SUBSCRIBE, role_reqid(), -1, &sub,
 	    sizeof(sub));
 	if ((ev_tick = event_new(role_base(), -1, EV_PERSIST, sig_tick,
 	    NULL)) == NULL || event_add(ev_tick, &tv) == -1)
@@ -219,17 +219,6 @@ sig_tick(evutil_socket_t fd, short ev, void *arg)
 }
 
 int
-sig_kernel_show(uint32_t *reqid)
-{
-	uint32_t	 id = ++sig_env->next_reqid;
-
-	if (role_compose_main(IMSG_KR_SHOW, id, -1, NULL, 0) == -1)
-		return -1;
-	*reqid = id;
-	return 0;
-}
-
-int
 sig_binding_delete(const struct in6_addr *hoa)
 {
 	struct cn_entry	*e;
@@ -248,7 +237,7 @@ sig_ro(uint32_t type, const struct in6_addr *hoa, const struct in6_addr *coa,
     const struct in6_addr *cn)
 {
 	struct kr_ro	 ro;
-	uint32_t	 id = ++sig_env->next_reqid;
+	uint32_t	 id = role_reqid();
 
 	memset(&ro, 0, sizeof(ro));
 	ro.hoa = *hoa;
@@ -286,20 +275,7 @@ sig_dispatch_main(const struct imsg *imsg)
 	case IMSG_KR_REPLY:
 		if (len != sizeof(struct kr_reply))
 			fatalx("parent: kernel reply of %zu octets", len);
-		if (sig_ctl_kernel_wants(imsg->hdr.peerid))
-			sig_ctl_kernel(NULL,
-			    ((const struct kr_reply *)imsg->data)->error);
-		else
-			sig_kr_reply(imsg->hdr.peerid, imsg->data);
-		return 1;
-	case IMSG_KR_SHOW_OBJ:
-		if (len != sizeof(struct kr_show_obj))
-			fatalx("parent: kernel object of %zu octets", len);
-		if (!proto_check_str(((const struct kr_show_obj *)
-		    imsg->data)->line, KR_SHOW_LEN))
-			fatalx("parent: unterminated kernel object");
-		sig_ctl_kernel(((const struct kr_show_obj *)imsg->data)->line,
-		    0);
+		sig_kr_reply(imsg->hdr.peerid, imsg->data);
 		return 1;
 	case IMSG_KR_EV_XFRM:
 		if (len != sizeof(struct kr_ev_xfrm))

@@ -28,7 +28,6 @@ struct sig_env {
 	uint32_t		 be_rate;	/* Binding Errors per second */
 	uint32_t		 be_tokens;	/* in 1/1000 */
 	int64_t			 be_last_ms;
-	uint32_t		 next_reqid;
 };
 
 extern struct sig_env	*sig_env;
@@ -63,11 +62,6 @@ int	 signet_send(const struct in6_addr *src, const struct in6_addr *dst,
 /* sigctl.c */
 void	 sig_ctl_show(struct ctl_conn *, const struct imsg *, void *);
 void	 sig_ctl_delete(struct ctl_conn *, const struct imsg *, void *);
-/* `show kernel`: ask the parent for its table (0, or -1 when a listing
- * is under way); its lines and end come back through sig_ctl_kernel. */
-int	 sig_kernel_show(uint32_t *reqid);
-int	 sig_ctl_kernel_wants(uint32_t reqid);
-void	 sig_ctl_kernel(const char *line, int error);
 /* Remove a binding by hand (mip6ctl delete binding). 0, -1 none. */
 int	 sig_binding_delete(const struct in6_addr *hoa);
 

@@ -15,18 +15,11 @@
 
 #include "addr.h"
 #include "control.h"
+#include "ctlout.h"
 #include "imsg.h"
 #include "proto.h"
+#include "role.h"
 #include "sig.h"
-
-/* Text gathered and sent in chunks below the imsg limit. */
-struct ctl_out {
-	struct ctl_conn	*c;
-	uint32_t	 reqid;
-	char		 buf[8192];
-	size_t		 len;
-	int		 first;
-};
 
 /* An error reply ends the stream too (mip6ctl waits for the END). */
 static void __attribute__((format(printf, 3, 4)))
@@ -40,31 +33,6 @@ ctl_fail(struct ctl_conn *c, uint32_t reqid, const char *fmt, ...)
 	va_end(ap);
 	control_error(c, reqid, "%s", msg);
 	control_end(c, reqid);
-}
-
-static void
-out_flush(struct ctl_out *o)
-{
-	if (o->len > 0)
-		control_reply(o->c, IMSG_CTL_TEXT, o->reqid, o->buf, o->len);
-	o->len = 0;
-}
-
-static void
-out_add(struct ctl_out *o, const char *s, size_t n)
-{
-	if (n >= sizeof(o->buf))
-		n = sizeof(o->buf) - 1;
-	if (o->len + n > sizeof(o->buf))
-		out_flush(o);
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-static void
-out_str(struct ctl_out *o, const char *s)
-{
-	out_add(o, s, strlen(s));
 }
 
 static int
@@ -94,12 +62,12 @@ show_bindings(struct ctl_out *o, int json, const char *arg)
 	int		 filter = arg[0] != '\0', first = 1;
 
 	if (filter && addr_parse(arg, &hoa) == -1) {
-		ctl_fail(o->c, o->reqid, "%s: not an IPv6 address", arg);
+		ctl_fail(o->c, o->id, "%s: not an IPv6 address", arg);
 		o->c = NULL;
 		return;
 	}
 	if (json)
-		out_str(o, "{\"bindings\":[");
+		ctl_out_str(o, "{\"bindings\":[");
 	for (e = cc_first(&sig_env->cc); e != NULL;
 	    e = cc_next(&sig_env->cc, e)) {
 		if (filter && !addr_equal(&e->hoa, &hoa))
@@ -108,13 +76,13 @@ show_bindings(struct ctl_out *o, int json, const char *arg)
 		if (n >= sizeof(line))
 			n = sizeof(line) - 1;
 		if (json)
-			out_str(o, first ? "{" : ",{");
-		out_add(o, line, n);
-		out_str(o, json ? "}" : "\n");
+			ctl_out_str(o, first ? "{" : ",{");
+		ctl_out_add(o, line, n);
+		ctl_out_str(o, json ? "}" : "\n");
 		first = 0;
 	}
 	if (json)
-		out_str(o, "]}\n");
+		ctl_out_str(o, "]}\n");
 }
 
 struct stats_arg {
@@ -137,7 +105,7 @@ stats_cb(const char *name, uint64_t v, void *arg)
 		n = snprintf(line, sizeof(line), "%s %" PRIu64 "\n", name, v);
 	s->first = 0;
 	if (n > 0)
-		out_add(s->o, line, (size_t)n);
+		ctl_out_add(s->o, line, (size_t)n);
 }
 
 static void
@@ -147,82 +115,14 @@ show_stats(struct ctl_out *o, int json)
 	char			 line[128];
 
 	if (json)
-		out_str(o, "{");
+		ctl_out_str(o, "{");
 	cn_ctr_foreach(&sig_env->ctr, stats_cb, &s);
 	stats_cb("bindings", sig_env->cc.count, &s);
 	stats_cb("nonce_index", rr_table_current(&sig_env->rr), &s);
 	if (json) {
 		snprintf(line, sizeof(line), "}\n");
-		out_str(o, line);
+		ctl_out_str(o, line);
 	}
-}
-
-/* The pending `show kernel`: where the parent's lines go. */
-static struct {
-	struct ctl_conn	*c;
-	uint32_t	 id;		/* the client's request id */
-	uint32_t	 kreq;		/* ours, to the parent; 0 none */
-	int		 json;
-	int		 n;
-} kshow;
-
-int
-sig_ctl_kernel_wants(uint32_t reqid)
-{
-	return kshow.kreq != 0 && kshow.kreq == reqid;
-}
-
-void
-sig_ctl_kernel(const char *line, int error)
-{
-	struct ctl_out	 o;
-	char		 esc[KR_SHOW_LEN * 2];
-	size_t		 i, j;
-
-	if (kshow.kreq == 0)
-		return;
-	/* The client may have gone while the parent answered. */
-	if (!control_alive(kshow.c)) {
-		if (line == NULL)
-			kshow.kreq = 0;
-		return;
-	}
-	memset(&o, 0, sizeof(o));
-	o.c = kshow.c;
-	o.reqid = kshow.id;
-	if (line != NULL) {
-		if (kshow.json) {
-			for (i = j = 0; line[i] != '\0' && j + 2 < sizeof(esc);
-			    i++) {
-				if (line[i] == '"' || line[i] == '\\')
-					esc[j++] = '\\';
-				esc[j++] = line[i];
-			}
-			esc[j] = '\0';
-			out_str(&o, kshow.n == 0 ? "{\"kernel\":[\"" : ",\"");
-			out_str(&o, esc);
-			out_str(&o, "\"");
-		} else {
-			out_str(&o, line);
-			out_str(&o, "\n");
-		}
-		kshow.n++;
-		out_flush(&o);
-		control_flush(kshow.c);
-		return;
-	}
-	kshow.kreq = 0;
-	if (error != 0) {
-		ctl_fail(o.c, o.reqid, "kernel listing: %s",
-		    strerror(error));
-		control_flush(o.c);
-		return;
-	}
-	if (kshow.json)
-		out_str(&o, kshow.n == 0 ? "{\"kernel\":[]}\n" : "]}\n");
-	out_flush(&o);
-	control_end(o.c, o.reqid);
-	control_flush(o.c);
 }
 
 void
@@ -236,7 +136,7 @@ sig_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 		return;
 	memset(&o, 0, sizeof(o));
 	o.c = c;
-	o.reqid = imsg->hdr.peerid;
+	o.id = imsg->hdr.peerid;
 	json = (req.flags & CTL_F_JSON) != 0;
 	switch (req.what) {
 	case CTL_SHOW_BINDINGS:
@@ -247,25 +147,18 @@ sig_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 		show_stats(&o, json);
 		break;
 	case CTL_SHOW_KERNEL:
-		if (kshow.kreq != 0 || sig_kernel_show(&kshow.kreq) == -1) {
-			ctl_fail(c, o.reqid, "a kernel listing is under "
-			    "way; try again");
-			return;
-		}
-		kshow.c = c;
-		kshow.id = o.reqid;
-		kshow.json = json;
-		kshow.n = 0;
-		return;		/* the parent answers: sig_ctl_kernel */
+		/* The runtime relays the parent's answer. */
+		role_ctl_kernel(c, o.id, json);
+		return;
 	default:
-		ctl_fail(c, o.reqid, "the correspondent does not show "
+		ctl_fail(c, o.id, "the correspondent does not show "
 		    "that (bindings, routeopt, stats, kernel)");
 		return;
 	}
 	if (o.c == NULL)
 		return;		/* answered with an error */
-	out_flush(&o);
-	control_end(c, o.reqid);
+	ctl_out_flush(&o);
+	control_end(c, o.id);
 }
 
 void

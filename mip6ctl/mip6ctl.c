@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "ctlout.h"
 #include "imsg.h"
 #include "proto.h"
 
@@ -126,18 +127,14 @@ default_socket(const char *role)
 static void
 json_string(const char *s)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	char	*b;
+	size_t	 n = json_escape(NULL, 0, s) + 1;
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	if ((b = malloc(n)) == NULL)
+		die("out of memory");
+	json_escape(b, n, s);
+	fputs(b, stdout);
+	free(b);
 }
 
 static void

@@ -192,3 +192,12 @@ assert s.recv(100) == b""
 	[ "$status" -eq 0 ]
 	log_has "control: client: message type 1: bad length 3"
 }
+
+@test "JSON strings in control answers escape quotes, backslashes and control characters" {
+	for c in escapes_quotes_backslashes_and_controls short_buffer_is_terminated_and_sized; do
+		run "$BIN/tests/test_ctlout" "$c"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ "$output" = "ok $c" ]
+	done
+}

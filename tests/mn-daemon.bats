@@ -109,3 +109,15 @@ assert s["bu.sent"] == 0 and s["registrations"] == 0, s
 	run ctl show bul
 	[[ "$output" == *"home-agent       2001:db8:1::1"* ]]
 }
+
+@test "show kernel: the mobile node relays mip6-priv's answer (off on the host: an error that ends)" {
+	write_conf mn
+	start_priv
+	run timeout 5 "$BIN/mip6ctl" -s "$CTL/mn.sock" show kernel
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"kernel listing: Function not implemented"* ]]
+	run timeout 5 "$BIN/mip6ctl" -s "$CTL/mn.sock" -j show kernel
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"kernel listing: Function not implemented"* ]]
+}

@@ -15,16 +15,8 @@
 #include <unistd.h>
 
 #include "bcache.h"
+#include "check.h"
 
-static int failed;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-		    __FILE__, __LINE__, #c);				\
-		failed = 1;						\
-	}								\
-} while (0)
 
 #define BIG_N		100000
 #define SEED		12345u
@@ -290,10 +282,7 @@ memory(uint32_t n)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct check_case cases[] = {
 	{ "insert_lookup_remove", t_insert_lookup_remove },
 	{ "walks_in_home_address_order", t_walks_in_home_address_order },
 	{ "bound_reached_refuses_insert", t_bound_reached_refuses_insert },
@@ -306,28 +295,10 @@ static const struct {
 int
 main(int argc, char *argv[])
 {
-	size_t i;
-	int ran = 0;
+	int	 rc;
 
 	if (argc > 2 && strcmp(argv[1], "memory") == 0)
 		return memory((uint32_t)strtoul(argv[2], NULL, 10));
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-			printf("%s\n", cases[i].name);
-			continue;
-		}
-		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		failed = 0;
-		cases[i].fn();
-		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
-		if (failed)
-			return 1;
-		ran++;
-	}
-	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
-		fprintf(stderr, "no such case: %s\n", argv[1]);
-		return 2;
-	}
-	return 0;
+	rc = CHECK_RUN(cases, argc, argv);
+	return rc;
 }

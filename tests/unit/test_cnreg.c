@@ -26,16 +26,8 @@
 #include "config.h"
 #include "mh.h"
 #include "rr.h"
+#include "check.h"
 
-static int failed;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-		    __FILE__, __LINE__, #c);				\
-		failed = 1;						\
-	}								\
-} while (0)
 
 #define T0		100000
 
@@ -622,10 +614,7 @@ t_counters_named_and_counted(void)
 	CHECK(cn_ctr_get(&c, "no.such", &v) == -1);
 }
 
-static const struct {
-	const char	*name;
-	void		(*fn)(void);
-} cases[] = {
+static const struct check_case cases[] = {
 	{ "hot_and_cot_carry_rfc_tokens", t_hot_and_cot_carry_rfc_tokens },
 	{ "accepts_bu_with_valid_authenticator",
 	    t_accepts_bu_with_valid_authenticator },
@@ -721,31 +710,13 @@ bench(uint32_t n)
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-	int	 ran = 0, rc = 0;
+	int	 rc;
 
 	cc_init(&cc, 0);
 	if (argc > 2 && strcmp(argv[1], "bench") == 0)
 		return bench((uint32_t)strtoul(argv[2], NULL, 10));
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-			printf("%s\n", cases[i].name);
-			continue;
-		}
-		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		failed = 0;
-		cases[i].fn();
-		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
-		if (failed)
-			rc = 1;
-		ran++;
-	}
+	rc = CHECK_RUN(cases, argc, argv);
 	cc_clear(&cc, NULL, NULL);
 	rr_table_wipe(&rr);
-	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
-		fprintf(stderr, "no such case: %s\n", argv[1]);
-		return 2;
-	}
 	return rc;
 }

@@ -18,16 +18,8 @@
 #include "counters.h"
 #include "hareg.h"
 #include "mh.h"
+#include "check.h"
 
-static int failed;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-		    __FILE__, __LINE__, #c);				\
-		failed = 1;						\
-	}								\
-} while (0)
 
 #define NOW		1000
 #define MAX_LIFE_S	3600
@@ -772,10 +764,7 @@ t_counters_account_every_outcome(void)
 	CHECK(n == ns.n && n < MAX_NAMES && !ns.dup);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct check_case cases[] = {
 	{ "accepts_home_registration", t_accepts_home_registration },
 	{ "no_ba_on_success_without_a_flag",
 	    t_no_ba_on_success_without_a_flag },
@@ -882,30 +871,12 @@ bench(uint32_t n)
 int
 main(int argc, char *argv[])
 {
-	size_t i;
-	int ran = 0, rc = 0;
+	int	 rc;
 
 	if (argc > 2 && strcmp(argv[1], "bench") == 0)
 		return bench((uint32_t)strtoul(argv[2], NULL, 10));
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-			printf("%s\n", cases[i].name);
-			continue;
-		}
-		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		failed = 0;
-		cases[i].fn();
-		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
-		if (failed)
-			rc = 1;
-		ran++;
-	}
+	rc = CHECK_RUN(cases, argc, argv);
 	bc_clear(&bc);
-	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
-		fprintf(stderr, "no such case: %s\n", argv[1]);
-		return 2;
-	}
 	return rc;
 }

@@ -12,16 +12,8 @@
 
 #include "mh.h"
 #include "mip6_const.h"
+#include "check.h"
 
-static int failed;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-		    __FILE__, __LINE__, #c);				\
-		failed = 1;						\
-	}								\
-} while (0)
 
 static struct in6_addr
 A(const char *s)
@@ -499,10 +491,7 @@ t_lifetime_in_4s_units(void)
 	CHECK(mip6_sec_to_lifetime(10000000) == 65535);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct check_case cases[] = {
 	{ "every_type_round_trips", t_every_type_round_trips },
 	{ "options_aligned_and_padded", t_options_aligned_and_padded },
 	{ "checksum_uses_home_address", t_checksum_uses_home_address },
@@ -529,26 +518,8 @@ static const struct {
 int
 main(int argc, char *argv[])
 {
-	size_t i;
-	int ran = 0;
+	int	 rc;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-			printf("%s\n", cases[i].name);
-			continue;
-		}
-		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		failed = 0;
-		cases[i].fn();
-		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
-		if (failed)
-			return 1;
-		ran++;
-	}
-	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
-		fprintf(stderr, "no such case: %s\n", argv[1]);
-		return 2;
-	}
-	return 0;
+	rc = CHECK_RUN(cases, argc, argv);
+	return rc;
 }

@@ -14,16 +14,8 @@
 #include "mh.h"
 #include "bul.h"
 #include "mn.h"
+#include "check.h"
 
-static int failed;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-		    __FILE__, __LINE__, #c);				\
-		failed = 1;						\
-	}								\
-} while (0)
 
 #define SEQ0		100
 #define LIFE		60
@@ -518,10 +510,7 @@ show_bul_text_and_json(void)
 	free(e);
 }
 
-static const struct {
-	const char	*name;
-	void		(*fn)(void);
-} cases[] = {
+static const struct check_case cases[] = {
 	{ "kernel_first_then_bu", kernel_first_then_bu },
 	{ "retransmission_doubles_to_max", retransmission_doubles_to_max },
 	{ "later_registration_uses_initial_timeout",
@@ -559,26 +548,8 @@ static const struct {
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-	int	 ran = 0, rc = 0;
+	int	 rc;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-			printf("%s\n", cases[i].name);
-			continue;
-		}
-		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		failed = 0;
-		cases[i].fn();
-		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
-		if (failed)
-			rc = 1;
-		ran++;
-	}
-	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
-		fprintf(stderr, "no such case: %s\n", argv[1]);
-		return 2;
-	}
+	rc = CHECK_RUN(cases, argc, argv);
 	return rc;
 }

@@ -16,16 +16,8 @@
 #include <linux/if_addr.h>
 
 #include "movement.h"
+#include "check.h"
 
-static int failed;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-		    __FILE__, __LINE__, #c);				\
-		failed = 1;						\
-	}								\
-} while (0)
 
 #define UP		(IFF_UP | IFF_RUNNING)
 #define ETH0		2
@@ -418,10 +410,7 @@ prefix_match(void)
 	CHECK(!mv_in_prefix(&a, &p, 129));
 }
 
-static const struct {
-	const char	*name;
-	void		(*fn)(void);
-} cases[] = {
+static const struct check_case cases[] = {
 	{ "ra_parse_fields", ra_parse_fields },
 	{ "ra_parse_refuses_malformed", ra_parse_refuses_malformed },
 	{ "foreign_ra_gives_care_of_address", foreign_ra_gives_care_of_address },
@@ -446,26 +435,8 @@ static const struct {
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-	int	 ran = 0, rc = 0;
+	int	 rc;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-			printf("%s\n", cases[i].name);
-			continue;
-		}
-		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		failed = 0;
-		cases[i].fn();
-		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
-		if (failed)
-			rc = 1;
-		ran++;
-	}
-	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
-		fprintf(stderr, "no such case: %s\n", argv[1]);
-		return 2;
-	}
+	rc = CHECK_RUN(cases, argc, argv);
 	return rc;
 }
