@@ -1,4 +1,5 @@
 /* A role's answer to mip6ctl: see ctlout.h. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,4 +128,34 @@ ctl_out_json(struct ctl_out *o, const char *s)
 		ctl_out_add(o, esc + 1, n - 2);
 	}
 	ctl_out_str(o, "\"");
+}
+
+void
+ctl_stats_begin(struct ctl_stats *s, struct ctl_out *o, int json)
+{
+	s->o = o;
+	s->json = json;
+	s->n = 0;
+	if (json)
+		ctl_out_str(o, "{");
+}
+
+void
+ctl_stat(const char *name, uint64_t v, void *arg)
+{
+	struct ctl_stats	*s = arg;
+
+	if (s->json)
+		ctl_out_printf(s->o, "%s\"%s\":%" PRIu64, s->n ? "," : "",
+		    name, v);
+	else
+		ctl_out_printf(s->o, "%s %" PRIu64 "\n", name, v);
+	s->n++;
+}
+
+void
+ctl_stats_end(struct ctl_stats *s)
+{
+	if (s->json)
+		ctl_out_str(s->o, "}\n");
 }

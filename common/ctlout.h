@@ -31,6 +31,21 @@ void	 ctl_out_json(struct ctl_out *, const char *s);
 void	 ctl_out_flush(struct ctl_out *);
 
 /*
+ * Counters, "name value" lines or one JSON object {"name":value,...}:
+ * begin, ctl_stat for each (its signature fits the roles' counter
+ * walkers), end.
+ */
+struct ctl_stats {
+	struct ctl_out	*o;
+	int		 json;
+	int		 n;
+};
+
+void	 ctl_stats_begin(struct ctl_stats *, struct ctl_out *, int json);
+void	 ctl_stat(const char *name, uint64_t v, void *stats);
+void	 ctl_stats_end(struct ctl_stats *);
+
+/*
  * s as a JSON string with its quotes into dst (always terminated).
  * Returns the length it needed, like snprintf.
  */

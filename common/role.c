@@ -29,6 +29,7 @@ static void	 role_write_main(evutil_socket_t, short, void *);
 static void	 role_drain_main(void);
 static void	 role_exit(int) __attribute__((noreturn));
 static int	 role_kshow_dispatch(const struct imsg *);
+static int	 role_conf_imsg(const struct imsg *, const char *);
 
 /* The runtime's own request to the parent: `show kernel`. */
 #define ROLE_KSHOW_ID	0x80000000U
@@ -88,14 +89,45 @@ role_compose_main(uint32_t type, uint32_t peerid, int fd, const void *data,
 	return 0;
 }
 
+/*
+ * A piece of the configuration the parent sends (at start-up, and again
+ * on a reload): 1 when imsg was one.  The whole of it replaces conf at
+ * IMSG_CONF_END.
+ */
+static int
+role_conf_imsg(const struct imsg *imsg, const char *when)
+{
+	struct mip6_conf	*nconf;
+	char			 err[256];
+
+	switch (imsg->hdr.type) {
+	case IMSG_CONF_MAIN:
+	case IMSG_CONF_HA_LINK:
+	case IMSG_CONF_HA_PREFIX:
+	case IMSG_CONF_HA_MN:
+	case IMSG_CONF_MN_IF:
+	case IMSG_CONF_MN_RO_CN:
+	case IMSG_CONF_END:
+		break;
+	default:
+		return 0;
+	}
+	if (conf_recv(&conf_rcv, imsg, &nconf, err, sizeof(err)) == -1)
+		fatalx("%s: %s", when, err);
+	if (imsg->hdr.type == IMSG_CONF_END) {
+		if (conf != NULL)
+			conf_free(conf);
+		conf = nconf;
+	}
+	return 1;
+}
+
 /* Read what the parent sends before we may sandbox ourselves. */
 static void
 role_startup(void)
 {
 	struct imsg_startup	 su;
 	struct imsg		 imsg;
-	struct mip6_conf	*nconf;
-	char			 err[256];
 	ssize_t			 n;
 	int			 done = 0;
 
@@ -110,23 +142,11 @@ role_startup(void)
 				    imsg_strerror(ibuf_main));
 			if (n == 0)
 				break;
+			if (role_conf_imsg(&imsg, "start-up")) {
+				imsg_free(&imsg);
+				continue;
+			}
 			switch (imsg.hdr.type) {
-			case IMSG_CONF_MAIN:
-			case IMSG_CONF_HA_LINK:
-			case IMSG_CONF_HA_PREFIX:
-			case IMSG_CONF_HA_MN:
-			case IMSG_CONF_MN_IF:
-			case IMSG_CONF_MN_RO_CN:
-			case IMSG_CONF_END:
-				if (conf_recv(&conf_rcv, &imsg, &nconf, err,
-				    sizeof(err)) == -1)
-					fatalx("start-up: %s", err);
-				if (imsg.hdr.type == IMSG_CONF_END) {
-					if (conf != NULL)
-						conf_free(conf);
-					conf = nconf;
-				}
-				break;
 			case IMSG_CONTROL_FD:
 				if (imsg.fd == -1)
 					fatalx("start-up: control socket "
@@ -280,8 +300,6 @@ static void
 role_drain_main(void)
 {
 	struct imsg		 imsg;
-	struct mip6_conf	*nconf;
-	char			 err[256];
 	ssize_t			 n;
 
 	for (;;) {
@@ -289,33 +307,16 @@ role_drain_main(void)
 			fatalx("parent: %s", imsg_strerror(ibuf_main));
 		if (n == 0)
 			break;
-		switch (imsg.hdr.type) {
-		case IMSG_CONF_MAIN:
-		case IMSG_CONF_HA_LINK:
-		case IMSG_CONF_HA_PREFIX:
-		case IMSG_CONF_HA_MN:
-		case IMSG_CONF_MN_IF:
-		case IMSG_CONF_MN_RO_CN:
-		case IMSG_CONF_END:
-			if (conf_recv(&conf_rcv, &imsg, &nconf, err,
-			    sizeof(err)) == -1)
-				fatalx("parent: %s", err);
+		if (role_conf_imsg(&imsg, "parent")) {
 			if (imsg.hdr.type == IMSG_CONF_END) {
-				conf_free(conf);
-				conf = nconf;
 				if (ops->reconf != NULL)
 					ops->reconf(conf);
 				log_info("configuration reloaded");
 			}
-			break;
-		default:
-			if (role_kshow_dispatch(&imsg))
-				break;
-			if (ops->dispatch_main == NULL ||
-			    !ops->dispatch_main(&imsg))
-				fatalx("parent: unexpected message type %u",
-				    imsg.hdr.type);
-		}
+		} else if (!role_kshow_dispatch(&imsg) &&
+		    (ops->dispatch_main == NULL || !ops->dispatch_main(&imsg)))
+			fatalx("parent: unexpected message type %u",
+			    imsg.hdr.type);
 		imsg_free(&imsg);
 	}
 }

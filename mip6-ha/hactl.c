@@ -22,7 +22,6 @@
 
 static void	 ha_ctl_show(struct ctl_conn *, const struct imsg *, void *);
 static void	 ha_ctl_delete(struct ctl_conn *, const struct imsg *, void *);
-static void	 stats_cb(const char *, uint64_t, void *);
 static int	 get_request(struct ctl_conn *, const struct imsg *,
 		    struct ctl_request *);
 
@@ -45,25 +44,6 @@ get_request(struct ctl_conn *c, const struct imsg *imsg,
 	memcpy(req, imsg->data, sizeof(*req));
 	req->arg[sizeof(req->arg) - 1] = '\0';
 	return 0;
-}
-
-struct stats_arg {
-	struct ctl_out	*o;
-	int		 json;
-	int		 first;
-};
-
-static void
-stats_cb(const char *name, uint64_t v, void *arg)
-{
-	struct stats_arg *s = arg;
-
-	if (s->json)
-		ctl_out_printf(s->o, "%s\"%s\":%" PRIu64, s->first ? "" : ",",
-		    name, v);
-	else
-		ctl_out_printf(s->o, "%s %" PRIu64 "\n", name, v);
-	s->first = 0;
 }
 
 static void
@@ -109,7 +89,7 @@ static void
 show_stats(struct ctl_out *o, int json)
 {
 	const struct bcache	*bc = ha_bcache();
-	struct stats_arg	 s = { o, json, 1 };
+	struct ctl_stats	 s;
 	struct bc_entry		*e;
 	uint64_t		 active = 0, dad = 0;
 
@@ -119,13 +99,11 @@ show_stats(struct ctl_out *o, int json)
 		else
 			dad++;
 	}
-	if (json)
-		ctl_out_printf(o, "{");
-	stats_cb("bindings.active", active, &s);
-	stats_cb("bindings.dad", dad, &s);
-	ha_ctr_foreach(ha_counters(), stats_cb, &s);
-	if (json)
-		ctl_out_printf(o, "}\n");
+	ctl_stats_begin(&s, o, json);
+	ctl_stat("bindings.active", active, &s);
+	ctl_stat("bindings.dad", dad, &s);
+	ha_ctr_foreach(ha_counters(), ctl_stat, &s);
+	ctl_stats_end(&s);
 }
 
 static void

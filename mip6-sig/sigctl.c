@@ -85,44 +85,16 @@ show_bindings(struct ctl_out *o, int json, const char *arg)
 		ctl_out_str(o, "]}\n");
 }
 
-struct stats_arg {
-	struct ctl_out	*o;
-	int		 json;
-	int		 first;
-};
-
-static void
-stats_cb(const char *name, uint64_t v, void *arg)
-{
-	struct stats_arg	*s = arg;
-	char			 line[128];
-	int			 n;
-
-	if (s->json)
-		n = snprintf(line, sizeof(line), "%s\"%s\":%" PRIu64,
-		    s->first ? "" : ",", name, v);
-	else
-		n = snprintf(line, sizeof(line), "%s %" PRIu64 "\n", name, v);
-	s->first = 0;
-	if (n > 0)
-		ctl_out_add(s->o, line, (size_t)n);
-}
-
 static void
 show_stats(struct ctl_out *o, int json)
 {
-	struct stats_arg	 s = { o, json, 1 };
-	char			 line[128];
+	struct ctl_stats	 s;
 
-	if (json)
-		ctl_out_str(o, "{");
-	cn_ctr_foreach(&sig_env->ctr, stats_cb, &s);
-	stats_cb("bindings", sig_env->cc.count, &s);
-	stats_cb("nonce_index", rr_table_current(&sig_env->rr), &s);
-	if (json) {
-		snprintf(line, sizeof(line), "}\n");
-		ctl_out_str(o, line);
-	}
+	ctl_stats_begin(&s, o, json);
+	cn_ctr_foreach(&sig_env->ctr, ctl_stat, &s);
+	ctl_stat("bindings", sig_env->cc.count, &s);
+	ctl_stat("nonce_index", rr_table_current(&sig_env->rr), &s);
+	ctl_stats_end(&s);
 }
 
 void
