@@ -105,10 +105,15 @@ struct imsg_startup {
  *                    ha, mn, sig
  *   ROLE_SOCK_ICMP6  SOCK_RAW IPPROTO_ICMPV6; ha (DAD, NA, DHAAD), mn
  *                    (RS/RA, movement detection)
+ *   ROLE_SOCK_DHAAD  SOCK_RAW IPPROTO_ICMPV6; ha: DHAAD and mobile prefix
+ *                    discovery, the home link's advertisements; member of
+ *                    the Home Agents anycast address of every home prefix
+ *                    (IPV6_JOIN_ANYCAST on the home link, RFC 6275 10.5)
  */
 enum role_sock {
 	ROLE_SOCK_MH = 0,
 	ROLE_SOCK_ICMP6,
+	ROLE_SOCK_DHAAD,	/* ha: ICMPv6, Home Agents anycast joined */
 	ROLE_SOCK_MAX
 };
 struct imsg_socket {

@@ -43,7 +43,7 @@ static struct event		*ev_main_r, *ev_main_w;
 static struct mip6_conf		*conf;
 static struct conf_rcv		 conf_rcv;
 static int			 ctl_fd = -1;
-static int			 sock_fds[ROLE_SOCK_MAX] = { -1, -1 };
+static int			 sock_fds[ROLE_SOCK_MAX] = { -1, -1, -1 };
 static uint32_t			 parent_pid;
 static time_t			 started_wall;
 static struct timespec		 started_mono;

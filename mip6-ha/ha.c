@@ -28,6 +28,7 @@
 #include "config.h"
 #include "control.h"
 #include "counters.h"
+#include "dhaad.h"
 #include "ha.h"
 #include "hanet.h"
 #include "hareg.h"
@@ -227,6 +228,7 @@ ha_init(const struct mip6_conf *conf)
 		    "every home registration will be dropped");
 	ha_mhfd = role_socket(ROLE_SOCK_MH);
 	ha_icmpfd = role_socket(ROLE_SOCK_ICMP6);
+	dhaad_init(conf, &ha_bc);
 	if (ha_mhfd == -1)
 		fatalx("no Mobility Header socket from the parent");
 	if (mh_sock_setup(ha_mhfd) == -1)
@@ -266,6 +268,7 @@ ha_reconf(const struct mip6_conf *conf)
 	if (hareg_ctx_init(&ha_reg, &conf->ha, &ha_bc) == -1)
 		fatal("%s", __func__);
 	ha_bc.max = conf->ha.max_bindings;
+	dhaad_reconf(conf);
 	hareg_rate_init(&ha_be_rate, conf->ha.be_rate, ha_now_ms());
 }
 

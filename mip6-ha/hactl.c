@@ -15,6 +15,7 @@
 #include "control.h"
 #include "ctlout.h"
 #include "counters.h"
+#include "dhaad.h"
 #include "ha.h"
 #include "imsg.h"
 #include "proto.h"
@@ -103,6 +104,7 @@ show_stats(struct ctl_out *o, int json)
 	ctl_stat("bindings.active", active, &s);
 	ctl_stat("bindings.dad", dad, &s);
 	ha_ctr_foreach(ha_counters(), ctl_stat, &s);
+	dhaad_ctr_foreach(ctl_stat, &s);
 	ctl_stats_end(&s);
 }
 

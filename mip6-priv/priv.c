@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 
 #include <netinet/in.h>
+#include <net/if.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,7 @@
 
 #include "conf_imsg.h"
 #include "config.h"
+#include "icmp6mip.h"
 #include "imsg.h"
 #include "log.h"
 #include "priv.h"
@@ -50,6 +53,7 @@ static int	 priv_control_socket(struct priv_child *, gid_t);
 static void	 priv_start_child(struct priv_child *);
 static void	 priv_send_conf(struct priv_child *);
 static void	 priv_send_sockets(struct priv_child *);
+static void	 priv_send_dhaad_socket(struct priv_child *);
 static void	 priv_close_channel(struct priv_child *);
 static void	 priv_dispatch_child(evutil_socket_t, short, void *);
 static void	 priv_write_child(evutil_socket_t, short, void *);
@@ -453,6 +457,55 @@ priv_send_sockets(struct priv_child *c)
 		return;
 	}
 	is.kind = ROLE_SOCK_ICMP6;
+	priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
+	if (c->role == ROLE_HA)
+		priv_send_dhaad_socket(c);
+}
+
+/*
+ * The home agent's DHAAD socket (RFC 6275 10.5): ICMPv6, member of the
+ * Home Agents anycast address (RFC 2526) of every configured home prefix
+ * on its home link.  IPV6_JOIN_ANYCAST needs CAP_NET_ADMIN; the
+ * membership lasts as long as the socket.  Only addresses computed from
+ * the configuration are joined.
+ */
+static void
+priv_send_dhaad_socket(struct priv_child *c)
+{
+	const struct conf_ha_link	*l;
+	struct imsg_socket		 is;
+	struct ipv6_mreq		 mr;
+	char				 a[INET6_ADDRSTRLEN];
+	size_t				 i, j;
+	int				 fd;
+
+	if ((fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    IPPROTO_ICMPV6)) == -1) {
+		log_warn("%s: DHAAD socket", c->name);
+		return;
+	}
+	for (i = 0; i < conf->ha.nlinks; i++) {
+		l = &conf->ha.links[i];
+		memset(&mr, 0, sizeof(mr));
+		if ((mr.ipv6mr_interface = if_nametoindex(l->ifname)) == 0) {
+			log_warn("%s: DHAAD on %s", c->name, l->ifname);
+			continue;
+		}
+		for (j = 0; j < l->nprefixes; j++) {
+			if (icmp6mip_ha_anycast(&l->prefixes[j].addr,
+			    l->prefixes[j].plen, &mr.ipv6mr_multiaddr) == -1)
+				continue;
+			inet_ntop(AF_INET6, &mr.ipv6mr_multiaddr, a, sizeof(a));
+			if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_ANYCAST, &mr,
+			    sizeof(mr)) == -1)
+				log_warn("%s: Home Agents anycast %s on %s",
+				    c->name, a, l->ifname);
+			else
+				log_debug("%s: Home Agents anycast %s on %s",
+				    c->name, a, l->ifname);
+		}
+	}
+	is.kind = ROLE_SOCK_DHAAD;
 	priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
 }
 

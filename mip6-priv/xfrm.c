@@ -326,6 +326,11 @@ xfrm_hao_accept(int add, kr_cb cb, void *arg)
 	xfrm_sel(&sel, NULL, NULL, IPPROTO_MH, -1);
 	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 	    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
+	/* A Mobile Prefix Solicitation comes with the option too (RFC
+	 * 6275 6.7); the home agent checks the binding. */
+	xfrm_sel(&sel, NULL, NULL, IPPROTO_ICMPV6, ICMP6_MOBILEPREFIX_SOL);
+	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
+	    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
 	if (!add)
 		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_DSTOPTS, &any, &any,
 		    &any), cb, arg, &n);
@@ -385,6 +390,21 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 		 * in without one is dropped (XfrmInNoPols). */
 		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);
+	/* Mobile prefix discovery away from home (RFC 6275 11.4.2-11.4.3):
+	 * the solicitation leaves with the Home Address option, the
+	 * advertisement arrives with the type 2 routing header. */
+	if (mn && away) {
+		ts[1].proto = IPPROTO_DSTOPTS;
+		ts[1].optional = 0;
+		xfrm_sel(&sel, hoa, ha, IPPROTO_ICMPV6, ICMP6_MOBILEPREFIX_SOL);
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
+		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);
+		ts[1].proto = IPPROTO_ROUTING;
+		ts[1].optional = 1;
+		xfrm_sel(&sel, ha, hoa, IPPROTO_ICMPV6, ICMP6_MOBILEPREFIX_ADV);
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
+		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);
+	}
 	if (mn && away && !add) {
 		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_DSTOPTS, hoa, ha, coa),
 		    cb, arg, &n);
