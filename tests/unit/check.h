@@ -1,7 +1,7 @@
 /*
  * What every unit test program shares: CHECK(cond) reports a failed
  * condition with its file and line and marks the running case failed;
- * check_run() runs the cases.
+ * check_run() runs the cases; A("2001:db8::1") is an address literal.
  *
  *   prog            every case, "ok NAME" or "FAIL NAME" each
  *   prog -l         list the case names
@@ -13,7 +13,10 @@
 #ifndef MIP6_TEST_CHECK_H
 #define MIP6_TEST_CHECK_H
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int failed;
@@ -25,6 +28,17 @@ static int failed;
 		failed = 1;						\
 	}								\
 } while (0)
+
+/* An IPv6 address from a literal the test wrote (abort on a typo). */
+static inline struct in6_addr
+A(const char *s)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, s, &a) != 1)
+		abort();
+	return a;
+}
 
 struct check_case {
 	const char	*name;

@@ -28,18 +28,7 @@
 #include "rr.h"
 #include "check.h"
 
-
 #define T0		100000
-
-static struct in6_addr
-A(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		abort();
-	return a;
-}
 
 static const char *HOA = "2001:db8:1::100", *COA = "2001:db8:f1::10",
     *COA2 = "2001:db8:f2::10", *CN = "2001:db8:c::2";

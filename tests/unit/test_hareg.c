@@ -20,21 +20,10 @@
 #include "mh.h"
 #include "check.h"
 
-
 #define NOW		1000
 #define MAX_LIFE_S	3600
 #define MAX_BIND	4
 #define A_H		(MH_BU_F_A | MH_BU_F_H)
-
-static struct in6_addr
-A(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		abort();
-	return a;
-}
 
 /* Two home links, any home address allowed, DAD off, ESP required. */
 static struct conf_prefix pfx1, pfx2;

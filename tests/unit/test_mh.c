@@ -14,17 +14,6 @@
 #include "mip6_const.h"
 #include "check.h"
 
-
-static struct in6_addr
-A(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		abort();
-	return a;
-}
-
 /* Parse from an exactly-sized heap copy so ASan sees any overread. */
 static enum mh_err
 parse_exact(const uint8_t *buf, size_t len, const struct in6_addr *src,

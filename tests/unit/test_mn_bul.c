@@ -16,21 +16,10 @@
 #include "mn.h"
 #include "check.h"
 
-
 #define SEQ0		100
 #define LIFE		60
 
 static struct bul b;
-
-static struct in6_addr
-A(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		abort();
-	return a;
-}
 
 static void
 setup(void)

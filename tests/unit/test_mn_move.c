@@ -18,7 +18,6 @@
 #include "movement.h"
 #include "check.h"
 
-
 #define UP		(IFF_UP | IFF_RUNNING)
 #define ETH0		2
 #define WLAN0		3
@@ -26,16 +25,6 @@
 
 static struct mv m;
 static struct mv_decision d;
-
-static struct in6_addr
-A(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		abort();
-	return a;
-}
 
 static int
 is(const struct in6_addr *a, const char *s)

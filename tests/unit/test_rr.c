@@ -13,17 +13,6 @@
 #include "rr.h"
 #include "check.h"
 
-
-static struct in6_addr
-A(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		abort();
-	return a;
-}
-
 static size_t
 unhex(const char *s, uint8_t *out, size_t max)
 {
