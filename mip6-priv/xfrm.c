@@ -326,9 +326,15 @@ xfrm_hao_accept(int add, kr_cb cb, void *arg)
 	xfrm_sel(&sel, NULL, NULL, IPPROTO_MH, -1);
 	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 	    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
-	/* A Mobile Prefix Solicitation comes with the option too (RFC
-	 * 6275 6.7); the home agent checks the binding. */
-	xfrm_sel(&sel, NULL, NULL, IPPROTO_ICMPV6, ICMP6_MOBILEPREFIX_SOL);
+	/*
+	 * A Mobile Prefix Solicitation comes with the option too (RFC
+	 * 6275 6.7); the home agent checks the binding.  No type in the
+	 * selector: Linux 6.1's _decode_session6 reads the ICMPv6 type at
+	 * the offset of the destination options header (it restarts at
+	 * the IPv6 header with the next header of the last one), so a 146
+	 * behind a Home Address option never matches type 146.
+	 */
+	xfrm_sel(&sel, NULL, NULL, IPPROTO_ICMPV6, -1);
 	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 	    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
 	if (!add)
@@ -401,7 +407,9 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);
 		ts[1].proto = IPPROTO_ROUTING;
 		ts[1].optional = 1;
-		xfrm_sel(&sel, ha, hoa, IPPROTO_ICMPV6, ICMP6_MOBILEPREFIX_ADV);
+		/* Any type: behind the routing header Linux 6.1 does not
+		 * see the ICMPv6 type (see xfrm_hao_accept). */
+		xfrm_sel(&sel, ha, hoa, IPPROTO_ICMPV6, -1);
 		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);
 	}

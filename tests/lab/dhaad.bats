@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# Dynamic Home Agent Address Discovery and Mobile Prefix Discovery (RFC
+# 6275 10.1, 10.5, 10.6, 11.4) in the lab.  tests/lab/dhaadpkt.py lays out
+# the packets by hand (an oracle independent of our codec) and reads the
+# answers off the wire: a DHAAD request from foreign link 1 to the Home
+# Agents anycast address, other home agents advertised on the home link
+# (from namespace r), prefix solicitations with a Home Address option.
+# The last tests start the real mobile node with `home-agent: dhaad`.
+#
+# Runs inside the user-mode Linux guest (tests/lab/run tests/lab/dhaad.bats).
+
+# shellcheck source=tests/lab/topo.sh
+. "$BATS_TEST_DIRNAME/topo.sh"
+
+SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
+PKT=$BATS_TEST_DIRNAME/dhaadpkt.py
+SIM=$BATS_TEST_DIRNAME/mnsim.py
+# Two other home agents on the home link (advertised from namespace r).
+HA2_LL=fe80::aa:1 HA2_ADDR=${HOME_NET}a
+HA3_LL=fe80::aa:2 HA3_ADDR=${HOME_NET}b
+# 2001:db8:1::fdff:ffff:ffff:fffe as /proc/net/anycast6 writes it.
+ANYCAST_HEX=20010db800010000fdfffffffffffffe
+
+ha_conf() {
+	cat <<-EOF
+	common:
+	  log-level: debug
+	  control-dir: $HA_RUN
+	home-agent:
+	  links:
+	    - interface: $HA_IF
+	      address: "$HA_ADDR"
+	      home-prefixes: ["$HOME_PREFIX"]
+	  preference: 10
+	  dad: false
+	  ipsec: disabled
+	EOF
+}
+
+mn_conf() {
+	cat <<-EOF
+	common:
+	  log-level: debug
+	  control-dir: $MN_RUN
+	mobile-node:
+	  home-address: $MN_HOA/64
+	  home-agent: dhaad
+	  home-interface: $MN_IF
+	  interfaces: [$MN_IF]
+	  lifetime: 2m
+	  route-optimization: none
+	  ipsec: disabled
+	EOF
+}
+
+ha_ready() {
+	"$PLAIN/mip6ctl" -s "$HA_RUN/ha.sock" status >/dev/null 2>&1
+}
+
+mn_ready() {
+	"$PLAIN/mip6ctl" -s "$MN_RUN/mn.sock" status >/dev/null 2>&1
+}
+
+setup_file() {
+	export HA_DIR=$BATS_FILE_TMPDIR
+	export HA_RUN=$HA_DIR/run MN_RUN=$HA_DIR/mnrun
+	lab_topo_up f1
+	COA=$(lab_wait_addr mn "$MN_IF" "$F1_NET" 15) || return 1
+	export COA
+	ha_conf >"$HA_DIR/ha.yaml"
+	# Not through lab_ns: $! must be mip6-priv itself (ip execs it).
+	ip netns exec ha "$PLAIN/mip6-priv" -d -f "$HA_DIR/ha.yaml" \
+		>>"$HA_DIR/ha.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$HA_DIR/priv.pid"
+	lab_wait_for 15 ha_ready || {
+		cat "$HA_DIR/ha.log" >&2
+		return 1
+	}
+}
+
+teardown_file() {
+	lab_kill_pidfile "$HA_DIR/mnpriv.pid"
+	lab_kill_pidfile "$HA_DIR/priv.pid"
+	lab_topo_down
+}
+
+teardown() {
+	if [ -n "${BATS_TEST_COMPLETED:-}" ]; then
+		return 0
+	fi
+	echo "--- home agent log (tail)"
+	tail -n 30 "$HA_DIR/ha.log"
+	if [ -e "$HA_DIR/mn.log" ]; then
+		echo "--- mobile node log (tail)"
+		tail -n 30 "$HA_DIR/mn.log"
+	fi
+}
+
+pkt() {
+	lab_ns mn /usr/bin/python3 "$PKT" "$@"
+}
+
+# An advertisement on the home link from namespace r.
+ra() {
+	lab_ns r /usr/bin/python3 "$PKT" ra --iface "$R_IF_HOME" \
+		--mac 02:00:00:00:aa:01 "$@" >/dev/null
+}
+
+ctl() {
+	"$PLAIN/mip6ctl" -s "$HA_RUN/ha.sock" "$@"
+}
+
+counter() {
+	local line
+	while read -r line; do
+		if [ "${line%% *}" = "$1" ]; then
+			echo "${line#* }"
+			return 0
+		fi
+	done < <(ctl show stats)
+	return 1
+}
+
+@test "the home agent is a member of the Home Agents anycast address on the home link" {
+	run ip netns exec ha cat /proc/net/anycast6
+	echo "$output"
+	[[ "$output" == *"$HA_IF"*"$ANYCAST_HEX"* ]]
+}
+
+@test "a DHAAD request to the anycast address gets a reply with its identifier and the home agent" {
+	run pkt req --src "$COA" --dst "$HA_ANYCAST" --id 4242
+	echo "$output"
+	[ "$output" = "REPLY id=4242 code=0 src=$HA_ADDR has=$HA_ADDR len=24" ]
+	[ "$(counter dhaad.rx_request)" = 1 ]
+	[ "$(counter dhaad.tx_reply)" = 1 ]
+}
+
+@test "home agents advertised on the home link are listed by preference, this one included" {
+	ra --ll "$HA2_LL" --addr "$HA2_ADDR" --pref 20 --ha-lifetime 60
+	ra --ll "$HA3_LL" --addr "$HA3_ADDR" --pref -5 --ha-lifetime 60
+	# An advertisement without the H flag is no home agent.
+	ra --ll fe80::aa:3 --addr "${HOME_NET}c" --no-h --router-lifetime 30
+	run pkt req --src "$COA" --dst "$HA_ANYCAST" --id 7
+	echo "$output"
+	[ "$output" = "REPLY id=7 code=0 src=$HA_ADDR has=$HA2_ADDR,$HA_ADDR,$HA3_ADDR len=56" ]
+	[ "$(counter halist.entries)" = 2 ]
+	[ "$(counter halist.added)" = 2 ]
+}
+
+@test "a home agent leaves the list with lifetime 0 or without the H flag" {
+	ra --ll "$HA2_LL" --addr "$HA2_ADDR" --pref 20 --ha-lifetime 0
+	run pkt req --src "$COA" --dst "$HA_ANYCAST" --id 8
+	echo "$output"
+	[ "$output" = "REPLY id=8 code=0 src=$HA_ADDR has=$HA_ADDR,$HA3_ADDR len=40" ]
+	ra --ll "$HA3_LL" --addr "$HA3_ADDR" --no-h --router-lifetime 30
+	run pkt req --src "$COA" --dst "$HA_ANYCAST" --id 9
+	echo "$output"
+	[ "$output" = "REPLY id=9 code=0 src=$HA_ADDR has=$HA_ADDR len=24" ]
+	[ "$(counter halist.removed)" = 2 ]
+	[ "$(counter halist.entries)" = 0 ]
+}
+
+@test "a DHAAD request to the home agent's unicast address is not answered" {
+	run pkt req --src "$COA" --dst "$HA_ADDR" --id 5 --wait 1
+	echo "$output"
+	[ "$output" = NONE ]
+	[ "$(counter dhaad.drop.not_anycast)" = 1 ]
+}
+
+@test "a prefix solicitation from a node without a binding gets no advertisement" {
+	run pkt mps --coa "$COA" --hoa "$MN_HOA" --ha "$HA_ADDR" --id 76 --wait 1
+	echo "$output"
+	[ "$output" = NONE ]
+	[ "$(counter mpd.rx_solicitation)" = 1 ]
+	[ "$(counter mpd.drop.no_binding)" = 1 ]
+}
+
+@test "a prefix solicitation from a registered mobile node gets the home prefix through a type 2 routing header" {
+	run lab_ns mn /usr/bin/python3 "$SIM" --ha "$HA_ADDR" --coa "$COA" \
+		--hoa "$MN_HOA" --seq 3 --lifetime 25 --wait 4
+	echo "$output"
+	[[ "$output" == "BA status=0 "* ]]
+	run pkt mps --coa "$COA" --hoa "$MN_HOA" --ha "$HA_ADDR" --id 77
+	echo "$output"
+	[ "$output" = "MPA id=77 src=$HA_ADDR rh2=$MN_HOA flags=0x00 cksum=ok prefixes=$HOME_NET/64:2592000:604800:0xc0" ]
+	[ "$(counter mpd.tx_advertisement)" = 1 ]
+	# From another care-of address than the binding's: nothing.
+	run pkt mps --coa "${F1_NET}99" --hoa "$MN_HOA" --ha "$HA_ADDR" --id 78 --wait 1
+	echo "$output"
+	[ "$output" = NONE ]
+	ctl delete binding "$MN_HOA"
+}
+
+@test "mip6ctl show stats -j has the discovery counters" {
+	run ctl -j show stats
+	echo "$output"
+	[[ "$output" == *'"dhaad.tx_reply":4'* ]]
+	[[ "$output" == *'"mpd.tx_advertisement":1'* ]]
+	[[ "$output" == *'"halist.entries":0'* ]]
+}
