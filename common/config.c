@@ -287,6 +287,12 @@ static const struct keydef k_common[] = {
 	{ .name = "kernel-state-on-start", .type = K_ENUM,
 	    .off = F(struct mip6_conf, kernel_start), .e = e_kstart,
 	    .def = KSTART_REMOVE },
+	{ .name = "persist-bindings", .type = K_BOOL,
+	    .off = F(struct mip6_conf, persist_bindings), .def = 0 },
+	{ .name = "state-sync-delay", .type = K_MSEC,
+	    .off = F(struct mip6_conf, state_sync_delay_ms), .min = 0,
+	    .max = CONF_MAX_STATE_SYNC_DELAY_MS,
+	    .def = CONF_DEF_STATE_SYNC_DELAY_MS },
 	{ .name = NULL }
 };
 

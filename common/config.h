@@ -29,6 +29,8 @@
 #define CONF_DEF_CONTROL_DIR		"/run/mip6"
 #define CONF_DEF_STATE_DIR		"/var/lib/mip6"
 #define CONF_DEF_CHROOT_DIR		"/var/empty/mip6"
+#define CONF_DEF_STATE_SYNC_DELAY_MS	1000	/* worst-case loss of changes */
+#define CONF_MAX_STATE_SYNC_DELAY_MS	60000
 #define CONF_DEF_BACKOFF_MIN_S		1
 #define CONF_DEF_BACKOFF_MAX_S		60
 #define CONF_MAX_BACKOFF_S		86400
@@ -183,6 +185,8 @@ struct mip6_conf {
 	uint32_t	 restart_backoff_min;	/* seconds */
 	uint32_t	 restart_backoff_max;
 	enum conf_kernel_start kernel_start;
+	int		 persist_bindings;	/* state file of ha and sig caches */
+	uint32_t	 state_sync_delay_ms;	/* its write delay, 0: before the BA */
 	struct conf_ha	 ha;
 	struct conf_mnode mn;
 	struct conf_sig	 sig;

@@ -86,6 +86,42 @@ enum imsg_type {
 
 	/* role engine messages go after the kernel requests */
 	IMSG_ENGINE_FIRST = 2000,
+
+	/*
+	 * The binding state file (persist-bindings; mip6-priv/pstate.c,
+	 * common/statefile.h).  Only the parent touches the file.  At start,
+	 * parent -> role: STATE_REC..., then STATE_LOADED; the role restores
+	 * what is still valid, claims its kernel objects (IMSG_KR_BIND_ADD)
+	 * and answers STATE_ADOPTED: the parent then removes the objects no
+	 * binding claimed.  A write, role -> parent: STATE_BEGIN,
+	 * STATE_REC..., STATE_COMMIT; the parent answers STATE_DONE once the
+	 * file is renamed in place and synced.
+	 */
+	IMSG_STATE_FIRST = 3000,
+	IMSG_STATE_REC = IMSG_STATE_FIRST,	/* 1..STATE_MAX_RECS encoded
+						   records (SF_REC_SIZE each) */
+	IMSG_STATE_LOADED,	/* parent -> role: struct state_loaded */
+	IMSG_STATE_ADOPTED,	/* role -> parent: no data */
+	IMSG_STATE_BEGIN,	/* role -> parent: struct state_gen */
+	IMSG_STATE_COMMIT,	/* role -> parent: struct state_gen (count) */
+	IMSG_STATE_DONE,	/* parent -> role: struct state_gen (error) */
+	IMSG_STATE_LAST,
+};
+
+/* Records in one IMSG_STATE_REC (80 octets each, under IMSG_MAX_DATA). */
+#define STATE_MAX_RECS		200
+
+/* IMSG_STATE_LOADED */
+struct state_loaded {
+	uint32_t	 count;		/* records sent */
+	uint32_t	 bad;		/* 1: the file was refused, moved aside */
+};
+
+/* IMSG_STATE_BEGIN, COMMIT, DONE */
+struct state_gen {
+	uint64_t	 gen;		/* the role's change count written */
+	uint32_t	 count;		/* COMMIT: records sent */
+	int32_t		 error;		/* DONE: 0, or an errno value */
 };
 
 /* IMSG_STARTUP */

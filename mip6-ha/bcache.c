@@ -212,6 +212,7 @@ bc_insert(struct bcache *bc, const struct in6_addr *hoa)
 	e->state = BC_ST_DAD;
 	RB_INSERT(bc_tree, &bc->tree, e);
 	bc->count++;
+	bc->gen++;
 	return e;
 }
 
@@ -221,6 +222,7 @@ bc_remove(struct bcache *bc, struct bc_entry *e)
 	heap_del(bc, e);
 	RB_REMOVE(bc_tree, &bc->tree, e);
 	bc->count--;
+	bc->gen++;
 	free(e);
 }
 
@@ -230,6 +232,7 @@ bc_set_times(struct bcache *bc, struct bc_entry *e, int64_t expires,
 {
 	e->expires = expires;
 	e->brr_at = brr_at;
+	bc->gen++;
 	if (e->slot == BC_NO_SLOT) {
 		/* bc_insert() reserved room for every entry in the tree. */
 		heap_push(bc, e);

@@ -74,6 +74,7 @@ struct bcache {
 	uint32_t	 heap_len;	/* entries in the heap */
 	uint32_t	 heap_size;	/* allocated slots */
 	uint32_t	 max;		/* max-bindings */
+	uint64_t	 gen;		/* changes so far (the state file's) */
 };
 
 /* An empty cache holding at most max entries.  0, or -1 (ENOMEM). */

@@ -32,6 +32,7 @@
 #include "ha.h"
 #include "hanet.h"
 #include "hareg.h"
+#include "hastate.h"
 #include "imsg.h"
 #include "log.h"
 #include "mh.h"
@@ -233,8 +234,11 @@ ha_init(const struct mip6_conf *conf)
 		fatalx("no Mobility Header socket from the parent");
 	if (mh_sock_setup(ha_mhfd) == -1)
 		fatal("Mobility Header socket options");
+	/* persist-bindings: BUs wait in the socket until the restore. */
+	hastate_init(conf, &ha_bc);
 	if ((ha_ev_mh = event_new(role_base(), ha_mhfd, EV_READ | EV_PERSIST,
-	    ha_mh_read, NULL)) == NULL || event_add(ha_ev_mh, NULL) == -1)
+	    ha_mh_read, NULL)) == NULL || (!hastate_restoring() &&
+	    event_add(ha_ev_mh, NULL) == -1))
 		fatalx("cannot watch the Mobility Header socket");
 	if (ha_icmpfd != -1) {
 		if (hanet_icmp6_setup(ha_icmpfd) == -1)
@@ -270,6 +274,7 @@ ha_reconf(const struct mip6_conf *conf)
 	ha_bc.max = conf->ha.max_bindings;
 	dhaad_reconf(conf);
 	hareg_rate_init(&ha_be_rate, conf->ha.be_rate, ha_now_ms());
+	hastate_reconf(conf);
 }
 
 /* Messages from the parent beyond start-up and configuration. */
@@ -291,7 +296,7 @@ ha_dispatch_main(const struct imsg *imsg)
 	case IMSG_KR_EV_XFRM:
 		return 1;
 	default:
-		return 0;
+		return hastate_dispatch(imsg);
 	}
 }
 
@@ -446,6 +451,14 @@ ha_result(struct hareg_result *r, const char *ifname, int was_active)
 
 static void
 ha_send_ba(const struct hareg_result *r)
+{
+	/* state-sync-delay 0: the binding is on disk before its BA. */
+	if (!hastate_hold_ba(r))
+		ha_send_ba_now(r);
+}
+
+void
+ha_send_ba_now(const struct hareg_result *r)
 {
 	uint8_t		 buf[MH_MAX_LEN];
 	size_t		 len;
@@ -688,6 +701,8 @@ ha_timer_arm(void)
 	struct timeval	 tv;
 	int64_t		 d = bc_next_deadline(&ha_bc), ms;
 
+	/* Every change of the cache passes here: the state file follows. */
+	hastate_changed();
 	if (d < 0) {
 		evtimer_del(ha_ev_timer);
 		return;
@@ -826,6 +841,22 @@ ha_icmp6_read(evutil_socket_t fd, short ev, void *arg)
 		    IN6_IS_ADDR_UNSPECIFIED(&nd.src))
 			ha_dad_finish(d, 0);
 	}
+}
+
+/* persist-bindings: a restored binding claims its kernel objects. */
+void
+ha_restore_kernel(const struct bc_entry *e)
+{
+	(void)ha_kr_bind(IMSG_KR_BIND_ADD, &e->hoa, &e->coa,
+	    ha_entry_ifname(e), NULL);
+}
+
+void
+ha_restored(void)
+{
+	if (event_add(ha_ev_mh, NULL) == -1)
+		fatalx("cannot watch the Mobility Header socket");
+	ha_timer_arm();
 }
 
 int

@@ -124,6 +124,16 @@ int	 kr_role_start(uint32_t role);
 uint32_t kr_subscriptions(uint32_t role);
 /* A role died: remove the kernel state it asked for. */
 void	 kr_role_forget(uint32_t role);
+/*
+ * A role with persist-bindings died: its binding objects stay, marked
+ * adopted, for its restart; the rest goes as with kr_role_forget.
+ */
+void	 kr_role_orphan(uint32_t role);
+/*
+ * The role restored its bindings and claimed their objects: remove its
+ * binding objects nobody claimed.  Returns how many went.
+ */
+size_t	 kr_role_adopt_end(uint32_t role);
 /* Probe for the configured roles (probe.h); -1 with the one line in err. */
 int	 kr_probe_conf(const struct mip6_conf *, char *err, size_t errlen);
 

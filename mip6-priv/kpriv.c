@@ -18,10 +18,12 @@
 #include "proto.h"
 #include "reconcile.h"
 #include "kpriv.h"
+#include "pstate.h"
 
 static int		 kp_enabled;
 static struct event	*kp_ev[4];
 static const struct mip6_conf *kp_conf;
+static int		 kp_keep;	/* persist-bindings: keep at stop */
 
 static void
 kp_reply(uint32_t role, uint32_t reqid, uint32_t type, int error, void *arg)
@@ -65,7 +67,7 @@ priv_kernel_start(const struct mip6_conf *conf, unsigned int roles,
     char *err, size_t errlen)
 {
 	const char	*env = getenv("MIP6_KERNEL");
-	int		 r, e;
+	int		 r, e, adopt = 0;
 
 	kp_conf = conf;
 	if (env != NULL && strcmp(env, "none") == 0) {
@@ -81,8 +83,14 @@ priv_kernel_start(const struct mip6_conf *conf, unsigned int roles,
 		return -1;
 	}
 	kp_enabled = 1;
+	/* Saved bindings keep their kernel objects: adopt, the roles claim. */
+	for (r = 0; r < ROLE_MAX; r++)
+		if ((roles & (1u << r)) &&
+		    pstate_enabled(conf, (enum conf_role)r))
+			adopt = kp_keep = 1;
 	/* An adopted run keeps its tunnel: the role start finds it. */
-	if (conf->kernel_start == KSTART_REMOVE && kr_reconcile(0) == -1)
+	if (conf->kernel_start == KSTART_REMOVE && !adopt &&
+	    kr_reconcile(0) == -1)
 		log_warnx("kernel: could not remove every leftover");
 	for (r = 0; r < ROLE_MAX; r++) {
 		if (!(roles & (1u << r)))
@@ -93,7 +101,8 @@ priv_kernel_start(const struct mip6_conf *conf, unsigned int roles,
 			return -1;
 		}
 	}
-	if (conf->kernel_start == KSTART_ADOPT && kr_reconcile(1) == -1)
+	if ((conf->kernel_start == KSTART_ADOPT || adopt) &&
+	    kr_reconcile(1) == -1)
 		log_warnx("kernel: could not adopt every leftover");
 	if (kr_ev_open(kp_event, NULL) == -1)
 		log_warn("kernel events");
@@ -160,14 +169,31 @@ priv_kernel_dispatch(struct priv_child *c, struct imsg *imsg)
 void
 priv_kernel_child_exited(struct priv_child *c)
 {
-	if (kp_enabled)
+	pstate_child_exited(c);
+	if (!kp_enabled)
+		return;
+	if (pstate_enabled(priv_conf(), c->role))
+		kr_role_orphan(c->role);
+	else
 		kr_role_forget(c->role);
+}
+
+void
+priv_kernel_adopt_end(struct priv_child *c)
+{
+	size_t	 n;
+
+	if (!kp_enabled)
+		return;
+	if ((n = kr_role_adopt_end(c->role)) > 0)
+		log_info("%s: removed %zu kernel object(s) no restored binding "
+		    "claimed", c->name, n);
 }
 
 void
 priv_kernel_stop(void)
 {
-	int	 i;
+	int	 i, n;
 
 	for (i = 0; i < 4; i++)
 		if (kp_ev[i] != NULL) {
@@ -177,9 +203,17 @@ priv_kernel_stop(void)
 	if (!kp_enabled)
 		return;
 	kr_ev_close();
-	/* Everything ours goes, also what crashed children left. */
 	kr_wait();
-	kr_remove_all();
+	/* persist-bindings: the bindings' forwarding stays for the next
+	 * start (the state file names them); everything else goes. */
+	if (kp_keep) {
+		n = kr_remove_all_but_bindings();
+		if (n > 0)
+			log_info("kernel: %d binding object(s) kept for the next "
+			    "start (persist-bindings)", n);
+	} else
+		/* Everything ours goes, also what crashed children left. */
+		kr_remove_all();
 	kr_close();
 	kp_enabled = 0;
 }

@@ -27,6 +27,11 @@ int	 priv_kernel_events(struct event_base *);
 int	 priv_kernel_dispatch(struct priv_child *, struct imsg *);
 /* A child died: remove the kernel state it asked for (never half a binding). */
 void	 priv_kernel_child_exited(struct priv_child *);
+/*
+ * persist-bindings: the role restored its bindings and claimed their
+ * objects (IMSG_STATE_ADOPTED); what no binding claimed goes.
+ */
+void	 priv_kernel_adopt_end(struct priv_child *);
 /* Remove everything we installed (or keep it: kernel-state-on-start adopt). */
 void	 priv_kernel_stop(void);
 

@@ -731,3 +731,74 @@ kr_role_forget(uint32_t role)
 		kr_subs[role] = 0;
 	kr_flush();
 }
+
+/*
+ * persist-bindings: the objects that carry a role's bindings (the home
+ * agent's tunnel route, proxy ND entry and reverse-tunnel pair) outlive
+ * the role, so traffic keeps flowing while it restarts.
+ */
+static int
+kr_is_binding(uint32_t role, const struct kr_obj *o)
+{
+	if (role != ROLE_HA)
+		return 0;
+	switch (o->key.type) {
+	case KO_ROUTE:
+		return !IN6_IS_ADDR_UNSPECIFIED(&o->coa);
+	case KO_PROXY:
+	case KO_RTCHECK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+kr_orphan1(const struct kr_obj *o, void *arg)
+{
+	uint32_t	 role = *(uint32_t *)arg;
+
+	if (o->role != role)
+		return;
+	if (kr_is_binding(role, o))
+		((struct kr_obj *)o)->adopted = 1;
+	else
+		kr_forget1(o, arg);
+}
+
+void
+kr_role_orphan(uint32_t role)
+{
+	kr_tab_foreach(kr_orphan1, &role);
+	if (role < ROLE_MAX)
+		kr_subs[role] = 0;
+	kr_flush();
+}
+
+static void
+kr_adopt_end1(const struct kr_obj *o, void *arg)
+{
+	uint32_t	 role = *(uint32_t *)arg;
+	char		 line[512];
+
+	if (o->role != role || !o->adopted || !kr_is_binding(role, o))
+		return;
+	kr_obj_format(o, line, sizeof(line));
+	log_info("%s: no binding for %s: removed", conf_role_name(role),
+	    line);
+	kr_forget1(o, arg);
+}
+
+size_t
+kr_role_adopt_end(uint32_t role)
+{
+	size_t	 before, after;
+
+	/* The claims (IMSG_KR_BIND_ADD) are recorded when the kernel answers. */
+	kr_wait();
+	before = kr_tab_count(0);
+	kr_tab_foreach(kr_adopt_end1, &role);
+	after = kr_tab_count(0);
+	kr_flush();
+	return before - after;
+}

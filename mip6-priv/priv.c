@@ -39,6 +39,7 @@
 #include "priv.h"
 #include "kpriv.h"
 #include "proto.h"
+#include "pstate.h"
 #include "sandbox.h"
 
 /* A role's control socket: owner root, group from the configuration. */
@@ -414,6 +415,8 @@ priv_start_child(struct priv_child *c)
 	su.verbose = (uint32_t)priv_verbose();
 	su.parent_pid = (uint32_t)getpid();
 	priv_compose_child(c, IMSG_STARTUP, 0, -1, &su, sizeof(su));
+	/* persist-bindings: the saved bindings follow the start-up. */
+	pstate_child_start(c);
 	log_info("%s: started %s (pid %d)", c->name, c->path, (int)c->pid);
 }
 
@@ -632,7 +635,7 @@ main_dispatch_ha(struct priv_child *c, struct imsg *imsg)
 		break;
 	/* kernel requests: mip6-priv/kernel.c (home agent) */
 	default:
-		if (priv_kernel_dispatch(c, imsg))
+		if (pstate_dispatch(c, imsg) || priv_kernel_dispatch(c, imsg))
 			break;
 		priv_child_fatal(c, "unexpected message");
 	}
@@ -662,7 +665,7 @@ main_dispatch_sig(struct priv_child *c, struct imsg *imsg)
 		break;
 	/* kernel requests: mip6-priv/kernel.c (correspondent) */
 	default:
-		if (priv_kernel_dispatch(c, imsg))
+		if (pstate_dispatch(c, imsg) || priv_kernel_dispatch(c, imsg))
 			break;
 		priv_child_fatal(c, "unexpected message");
 	}

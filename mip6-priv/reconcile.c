@@ -49,6 +49,7 @@ RB_GENERATE_STATIC(kr_tree, kr_node, entry, kr_node_cmp)
 
 static struct kr_tree	 kr_tab = RB_INITIALIZER(&kr_tab);
 static size_t		 kr_tab_n[KO_XPOLICY + 1];
+static int		 kr_tab_adopting;	/* the sweep is recording */
 
 void
 kr_tab_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
@@ -63,9 +64,11 @@ kr_tab_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
 	if (coa != NULL)
 		n->o.coa = *coa;
 	n->o.role = role;
+	n->o.adopted = kr_tab_adopting;
 	if ((old = RB_INSERT(kr_tree, &kr_tab, n)) != NULL) {
 		old->o.coa = n->o.coa;
 		old->o.role = role;
+		old->o.adopted = kr_tab_adopting;
 		free(n);
 		return;
 	}
@@ -197,9 +200,13 @@ kr_tab_print(FILE *fp)
 
 /* The sweep. */
 
+/* adopt: 0 remove, 1 adopt, KR_SWEEP_KEEP remove all but the bindings. */
+#define KR_SWEEP_KEEP	2
+
 struct kr_sweep {
 	int		 adopt;
 	int		 found;
+	int		 kept;
 	struct kr_nl	*nl;
 };
 
@@ -240,6 +247,15 @@ kr_sweep_route(const struct nlmsghdr *nlh, void *arg)
 	if (rtm->rtm_protocol != KR_RTPROT || rtm->rtm_family != AF_INET6)
 		return;
 	sw->found++;
+	if (sw->adopt == KR_SWEEP_KEEP) {
+		/* A binding's tunnel route carries an encapsulation. */
+		if (nlmsg_parse((struct nlmsghdr *)nlh, sizeof(*rtm), tb,
+		    RTA_MAX, NULL) < 0 || tb[RTA_ENCAP] == NULL)
+			kr_sweep_del(sw->nl, nlh, RTM_DELROUTE);
+		else
+			sw->kept++;
+		return;
+	}
 	if (!sw->adopt) {
 		kr_sweep_del(sw->nl, nlh, RTM_DELROUTE);
 		return;
@@ -288,7 +304,7 @@ kr_sweep_rule(const struct nlmsghdr *nlh, void *arg)
 	    nla_get_u8(tb[FRA_PROTOCOL]) != KR_RTPROT)
 		return;
 	sw->found++;
-	if (!sw->adopt) {
+	if (!sw->adopt || sw->adopt == KR_SWEEP_KEEP) {
 		kr_sweep_del(sw->nl, nlh, RTM_DELRULE);
 		return;
 	}
@@ -317,6 +333,10 @@ kr_sweep_neigh(const struct nlmsghdr *nlh, void *arg)
 	    nla_get_u8(tb[NDA_PROTOCOL]) != KR_RTPROT)
 		return;
 	sw->found++;
+	if (sw->adopt == KR_SWEEP_KEEP) {
+		sw->kept++;
+		return;
+	}
 	if (!sw->adopt) {
 		kr_sweep_del(sw->nl, nlh, RTM_DELNEIGH);
 		return;
@@ -345,7 +365,9 @@ kr_sweep_link(const struct nlmsghdr *nlh, void *arg)
 	if (strncmp(name, KR_LINK_PREFIX, strlen(KR_LINK_PREFIX)) != 0)
 		return;
 	sw->found++;
-	if (!sw->adopt) {
+	if (sw->adopt == KR_SWEEP_KEEP && strcmp(name, KR_HA_TNL) == 0)
+		return;		/* the bindings' routes go through it */
+	if (!sw->adopt || sw->adopt == KR_SWEEP_KEEP) {
 		kr_link_del_index((unsigned int)ifi->ifi_index, kr_sweep_cb,
 		    NULL);
 		return;
@@ -369,7 +391,7 @@ kr_sweep_policy(const struct nlmsghdr *nlh, void *arg)
 	    !XFRM_IS_OURS_PRIO(p->priority))
 		return;
 	sw->found++;
-	if (!sw->adopt) {
+	if (!sw->adopt || sw->adopt == KR_SWEEP_KEEP) {
 		memset(&id, 0, sizeof(id));
 		id.sel = p->sel;
 		id.dir = p->dir;
@@ -408,7 +430,7 @@ kr_sweep_state(const struct nlmsghdr *nlh, void *arg)
 	    !XFRM_IS_OURS_REQID(sa->reqid))
 		return;
 	sw->found++;
-	if (!sw->adopt) {
+	if (!sw->adopt || sw->adopt == KR_SWEEP_KEEP) {
 		memset(&id, 0, sizeof(id));
 		id.daddr = sa->id.daddr;
 		id.spi = sa->id.spi;
@@ -472,6 +494,7 @@ kr_sweep(int adopt)
 		return -1;
 	memset(&sw, 0, sizeof(sw));
 	sw.adopt = adopt;
+	kr_tab_adopting = adopt == 1;
 	/* XFRM first: policies before the states they point at. */
 	sw.nl = &kr_xfrm;
 	err |= kr_dump(NETLINK_XFRM, XFRM_MSG_GETPOLICY, NULL, 0,
@@ -500,7 +523,8 @@ kr_sweep(int adopt)
 	err |= kr_dump(NETLINK_ROUTE, RTM_GETLINK, &ifi, sizeof(ifi),
 	    kr_sweep_link, &sw);
 	kr_wait();
-	return err ? -1 : sw.found;
+	kr_tab_adopting = 0;
+	return err ? -1 : adopt == KR_SWEEP_KEEP ? sw.kept : sw.found;
 }
 
 int
@@ -512,6 +536,22 @@ kr_reconcile(int adopt)
 		log_info("kernel: %s %d object%s of an earlier run",
 		    adopt ? "adopted" : "removed", n, n == 1 ? "" : "s");
 	return n;
+}
+
+int
+kr_remove_all_but_bindings(void)
+{
+	struct kr_node	*n, *next;
+	int		 rc;
+
+	/* The reverse-tunnel filter stays on the tunnel with its pairs. */
+	rc = kr_sweep(KR_SWEEP_KEEP);
+	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
+		RB_REMOVE(kr_tree, &kr_tab, n);
+		free(n);
+	}
+	memset(kr_tab_n, 0, sizeof(kr_tab_n));
+	return rc;
 }
 
 int

@@ -37,9 +37,14 @@ struct kr_obj {
 	struct kr_key	 key;
 	struct in6_addr	 coa;		/* route encap dst, state coa */
 	uint32_t	 role;		/* who asked: enum conf_role */
+	int		 adopted;	/* found, not (yet) claimed by a binding */
 };
 
-/* Record (or update) an installed object. */
+/*
+ * Record (or update) an installed object.  A request's record claims it
+ * (adopted 0); the sweep's (kr_reconcile(1)) marks it adopted until a
+ * restored binding claims it.
+ */
 void	 kr_tab_add(const struct kr_key *, const struct in6_addr *coa,
 	    uint32_t role);
 void	 kr_tab_del(const struct kr_key *);
@@ -58,5 +63,11 @@ int	 kr_obj_format(const struct kr_obj *, char *, size_t);
 int	 kr_reconcile(int adopt);
 /* At stop: remove everything of ours from the kernel, table emptied. */
 int	 kr_remove_all(void);
+/*
+ * At stop with persist-bindings: the same, but the bindings' tunnel
+ * routes, proxy ND entries, the tunnel and its reverse-tunnel filter stay
+ * for the next start to adopt.  Returns how many objects stayed, or -1.
+ */
+int	 kr_remove_all_but_bindings(void);
 
 #endif

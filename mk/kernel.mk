@@ -1,5 +1,5 @@
 # mip6-priv's kernel side: ktool drives it without the daemons (tests/lab/ktool.c).
-KERNEL_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out mip6-priv/priv.c mip6-priv/kpriv.c,$(wildcard mip6-priv/*.c)))
+KERNEL_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out mip6-priv/priv.c mip6-priv/kpriv.c mip6-priv/pstate.c,$(wildcard mip6-priv/*.c)))
 
 $(B)/tests/ktool: $(B)/obj/tests/lab/ktool.o $(KERNEL_OBJS) $(LIBCOMMON)
 	@mkdir -p $(@D)

@@ -5,9 +5,10 @@
  * version, empty), each refused whole with its reason; moving aside.
  *
  *   test_statefile [-l | NAME]            the cases (check.h)
- *   test_statefile write PATH ROLE N      a valid file of N HA bindings
+ *   test_statefile write PATH ROLE N [S]  a valid file of N HA bindings
  *                                         2001:db8:1::1000+i -> 2001:db8:2::i,
- *                                         lifetime 300 s from now, link ha0
+ *                                         S s of lifetime left (default 300,
+ *                                         negative: expired), link ha0
  *   test_statefile dump PATH ROLE         one line per record, or the reason
  *   test_statefile bench N                time to write and read N records
  */
@@ -48,6 +49,8 @@ tpath(const char *name)
 	return p;
 }
 
+static int64_t	 left_s = 300;	/* lifetime left of written records */
+
 static void
 mkrec(struct sf_rec *r, uint32_t i, int64_t now)
 {
@@ -59,7 +62,7 @@ mkrec(struct sf_rec *r, uint32_t i, int64_t now)
 	inet_pton(AF_INET6, "2001:db8:2::", &r->coa);
 	r->coa.s6_addr[14] = (uint8_t)(i >> 8);
 	r->coa.s6_addr[15] = (uint8_t)i;
-	r->expires = now + 300;
+	r->expires = now + left_s;
 	r->created = now - 5;
 	r->seq = (uint16_t)(i * 7);
 	r->flags = 0xa000;
@@ -395,7 +398,9 @@ main(int argc, char *argv[])
 	char	 why[256], a[INET6_ADDRSTRLEN], c[INET6_ADDRSTRLEN];
 	int	 r;
 
-	if (argc == 5 && strcmp(argv[1], "write") == 0)
+	if (argc == 6 && strcmp(argv[1], "write") == 0)
+		left_s = strtoll(argv[5], NULL, 10);
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "write") == 0)
 		return write_file(argv[2], (uint16_t)atoi(argv[3]),
 		    (uint32_t)strtoul(argv[4], NULL, 10), now) == 0 ? 0 : 1;
 	if (argc == 4 && strcmp(argv[1], "dump") == 0) {
