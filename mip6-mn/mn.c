@@ -33,6 +33,7 @@
 #include "proto.h"
 #include "role.h"
 #include "mn.h"
+#include "mndhaad.h"
 
 #define MN_MS		1000ull
 
@@ -108,14 +109,14 @@ mn_init(const struct mip6_conf *c)
 	}
 	mv_init(&mn.mv, &c->mn.hoa, c->mn.hoa_plen, ifs, i);
 	if (IN6_IS_ADDR_UNSPECIFIED(&c->mn.ha)) {
-		/* Dynamic Home Agent Address Discovery is not implemented. */
+		/* home-agent: dhaad: discovered away from home (mndhaad.c). */
 		mn.dhaad = 1;
-		log_warnx("home-agent: dhaad is not implemented: set "
-		    "mobile-node.home-agent to the home agent's address; "
-		    "no home registration");
+		log_info("home-agent: dhaad: the home agent is found by "
+		    "DHAAD from the first care-of address");
 	}
 	mn_enabled = 1;
 	mn_net_init();
+	mndhaad_init();
 	memset(&sub, 0, sizeof(sub));
 	sub.mask = KR_SUB_LINK | KR_SUB_ADDR | KR_SUB_ROUTE | KR_SUB_NEIGH;
 	mn_sub_id = role_reqid();
@@ -266,7 +267,7 @@ mn_evaluate(void)
 	uint64_t		 now = mn_now();
 	int			 act = 0;
 
-	if (!mn_enabled || mn.dhaad)
+	if (!mn_enabled)
 		return;
 	mn.mv.now = now;
 	mv_decide(&mn.mv, &d);
@@ -283,6 +284,12 @@ mn_evaluate(void)
 		mn.where = d;
 	}
 	mn_router(&d);
+	if (mn.dhaad) {
+		/* No home agent yet: ask for one from the care-of address. */
+		if (d.where == MV_AWAY)
+			mndhaad_away(&d.coa);
+		return;
+	}
 	switch (d.where) {
 	case MV_HOME:
 		strlcpy(mn.home_ifname, d.ifname, sizeof(mn.home_ifname));

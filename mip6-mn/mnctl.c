@@ -75,8 +75,8 @@ mn_format_bul(char *buf, size_t size, int json, const struct mn_engine *e,
 	}
 	fb_printf(&f, "home-address     %s\n", hoa);
 	if (e->dhaad)
-		fb_printf(&f, "home-agent       none (dhaad is not "
-		    "implemented)\n");
+		fb_printf(&f, "home-agent       none (dhaad: not found "
+		    "yet)\n");
 	else
 		fb_printf(&f, "home-agent       %s\n", ha);
 	if (b->away)

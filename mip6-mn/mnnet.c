@@ -27,6 +27,7 @@
 #include "proto.h"
 #include "role.h"
 #include "mn.h"
+#include "mndhaad.h"
 
 #define MN_RXBUF	2048
 #define MN_CMSGBUF	512
@@ -250,6 +251,7 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 		refresh = MH_HAS_OPT(&m.opts, MH_OPT_BRA) ? m.opts.refresh : 0;
 		act = bul_ba(&mn.bul, m.u.ba.status, m.u.ba.seq,
 		    m.u.ba.lifetime, refresh, now, &r);
+		mndhaad_ba(m.u.ba.status);
 		switch (r) {
 		case BUL_BA_ACCEPTED:
 			mn.handover_ms = now - mn.moved_at;

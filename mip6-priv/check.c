@@ -74,6 +74,24 @@ global_unicast(const struct in6_addr *a)
 	    !IN6_IS_ADDR_V4MAPPED(a);
 }
 
+/*
+ * The configured home agent; with `home-agent: dhaad` the one DHAAD
+ * found: a global unicast address on the home link (inside the home
+ * address's prefix), not the home address itself.
+ */
+static int
+mn_home_agent(const struct mip6_conf *c, const struct in6_addr *ha)
+{
+	struct conf_prefix	 home;
+
+	if (!IN6_IS_ADDR_UNSPECIFIED(&c->mn.ha))
+		return memcmp(ha, &c->mn.ha, sizeof(*ha)) == 0;
+	home.addr = c->mn.hoa;
+	home.plen = c->mn.hoa_plen;
+	return global_unicast(ha) && in_prefix(ha, &home) &&
+	    memcmp(ha, &c->mn.hoa, sizeof(*ha)) != 0;
+}
+
 /* The home link named ifname, or NULL. */
 static const struct conf_ha_link *
 ha_link(const struct mip6_conf *c, const char *ifname)
@@ -230,7 +248,7 @@ kr_check(const struct mip6_conf *c, uint32_t role, uint32_t type,
 			goto unterminated;
 		inet_ntop(AF_INET6, &mn->hoa, a, sizeof(a));
 		if (memcmp(&mn->hoa, &c->mn.hoa, sizeof(mn->hoa)) != 0 ||
-		    memcmp(&mn->ha, &c->mn.ha, sizeof(mn->ha)) != 0)
+		    !mn_home_agent(c, &mn->ha))
 			DENY("%s is not our home address with our home agent",
 			    a);
 		if (mn->plen > 128) {

@@ -461,16 +461,16 @@ priv_send_sockets(struct priv_child *c)
 	}
 	is.kind = ROLE_SOCK_ICMP6;
 	priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
-	if (c->role == ROLE_HA)
+	if (c->role == ROLE_HA || c->role == ROLE_MN)
 		priv_send_dhaad_socket(c);
 }
 
 /*
- * The home agent's DHAAD socket (RFC 6275 10.5): ICMPv6, member of the
- * Home Agents anycast address (RFC 2526) of every configured home prefix
- * on its home link.  IPV6_JOIN_ANYCAST needs CAP_NET_ADMIN; the
- * membership lasts as long as the socket.  Only addresses computed from
- * the configuration are joined.
+ * The DHAAD socket (RFC 6275 10.5, 11.4), ICMPv6.  The home agent's is a
+ * member of the Home Agents anycast address (RFC 2526) of every
+ * configured home prefix on its home link: IPV6_JOIN_ANYCAST needs
+ * CAP_NET_ADMIN, the membership lasts as long as the socket, and only
+ * addresses computed from the configuration are joined.
  */
 static void
 priv_send_dhaad_socket(struct priv_child *c)
@@ -487,7 +487,8 @@ priv_send_dhaad_socket(struct priv_child *c)
 		log_warn("%s: DHAAD socket", c->name);
 		return;
 	}
-	for (i = 0; i < conf->ha.nlinks; i++) {
+	/* The mobile node's needs no membership (it sends requests). */
+	for (i = 0; c->role == ROLE_HA && i < conf->ha.nlinks; i++) {
 		l = &conf->ha.links[i];
 		memset(&mr, 0, sizeof(mr));
 		if ((mr.ipv6mr_interface = if_nametoindex(l->ifname)) == 0) {

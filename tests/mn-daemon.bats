@@ -88,14 +88,14 @@ assert s["bu.sent"] == 0 and s["registrations"] == 0, s
 	wait_for 5 log_has "mn: kernel events: Function not implemented (movement from router advertisements only)"
 }
 
-@test "home-agent: dhaad is refused with a clear line, and show bul says so" {
+@test "home-agent: dhaad waits for a care-of address to discover the home agent, and show bul says so" {
 	write_conf mn
 	sed -i 's/home-agent: "2001:db8:1::1"/home-agent: dhaad/' "$CONF"
 	start_priv
-	wait_for 5 log_has "mn: home-agent: dhaad is not implemented: set mobile-node.home-agent"
+	wait_for 5 log_has "mn: home-agent: dhaad: the home agent is found by DHAAD from the first care-of address"
 	run ctl show bul
 	echo "$output"
-	[[ "$output" == *"home-agent       none (dhaad is not implemented)"* ]]
+	[[ "$output" == *"home-agent       none (dhaad: not found yet)"* ]]
 	run ctl -j show bul
 	[[ "$output" == *'"home_agent":null'* ]]
 }

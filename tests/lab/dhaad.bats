@@ -199,3 +199,34 @@ counter() {
 	[[ "$output" == *'"mpd.tx_advertisement":1'* ]]
 	[[ "$output" == *'"halist.entries":0'* ]]
 }
+
+mn_log_has() {
+	grep -q -F "$1" "$HA_DIR/mn.log"
+}
+
+ha_has_binding() {
+	ctl show bindings "$MN_HOA" 2>/dev/null | grep -q "coa=$COA state=active"
+}
+
+@test "the mobile node with home-agent: dhaad finds the home agent from foreign link 1 and registers" {
+	mn_conf >"$HA_DIR/mn.yaml"
+	ip netns exec mn "$PLAIN/mip6-priv" -d -f "$HA_DIR/mn.yaml" \
+		>>"$HA_DIR/mn.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$HA_DIR/mnpriv.pid"
+	lab_wait_for 20 ha_has_binding
+	mn_log_has "DHAAD request"
+	mn_log_has "home agent $HA_ADDR found by DHAAD"
+	run "$PLAIN/mip6ctl" -s "$MN_RUN/mn.sock" show bul
+	echo "$output"
+	[[ "$output" == *"home-agent       $HA_ADDR"* ]]
+	[[ "$output" == *"care-of-address  $COA"* ]]
+}
+
+@test "the registered mobile node solicits its home prefixes and takes the home agent's advertisement" {
+	lab_wait_for 15 mn_log_has "home prefix $HOME_NET/64 valid 2592000 s"
+	mn_log_has "prefix solicitation"
+	[ "$(counter mpd.tx_advertisement)" = 2 ]
+	run "$PLAIN/mip6ctl" -s "$MN_RUN/mn.sock" show stats
+	echo "$output"
+	lab_kill_pidfile "$HA_DIR/mnpriv.pid"
+}

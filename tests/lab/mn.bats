@@ -370,12 +370,12 @@ assert abs(t[1] - t[0] - 6.0) < 0.3, t
 	[ "$(field esp "${lines[0]}")" = 1 ]
 }
 
-@test "home-agent: dhaad says clearly that it is not implemented" {
+@test "home-agent: dhaad asks the Home Agents anycast address and registers nothing without a reply" {
 	mn_start dhaad.yaml
-	wait_log 1 "dhaad is not implemented"
+	wait_log 1 "DHAAD request"
 	run ctl show bul
 	mn_stop
-	[[ "$output" == *"home-agent       none (dhaad is not implemented)"* ]]
+	[[ "$output" == *"home-agent       none (dhaad: not found yet)"* ]]
 	run bus
 	[ -z "$output" ]
 }
