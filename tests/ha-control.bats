@@ -47,7 +47,10 @@ ctl() {
 	[[ "$output" == *$'\nrx_error.option_overrun 0\n'* ]]
 	[[ "$output" == *$'\nbu.refused.seq_out_of_window 0\n'* ]]
 	[[ "$output" == *$'\ntx.ba_status.135 0\n'* ]]
-	[[ "$output" == *$'\nbinding.expired 0' ]]
+	[[ "$output" == *$'\nbinding.expired 0\n'* ]]
+	# discovery (mip6-ha/dhaad.c) last
+	[[ "$output" == *$'\ndhaad.rx_request 0\n'* ]]
+	[[ "$output" == *$'\ndhaad.tx_failed 0' ]]
 	text_lines=${#lines[@]}
 	run ctl -j show stats
 	[ "$status" -eq 0 ]
