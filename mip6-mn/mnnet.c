@@ -28,7 +28,6 @@
 #include "role.h"
 #include "mn.h"
 #include "mndhaad.h"
-#include "mnro.h"
 
 #define MN_RXBUF	2048
 #define MN_CMSGBUF	512
@@ -238,9 +237,7 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 	if (m.type < 8)
 		mn.ctr.rx_mh[m.type]++;
 	if (memcmp(src, &mn.bul.ha, sizeof(*src)) != 0) {
-		/* A correspondent of route optimization (mnro.c)? */
-		if (mn_ro_input(&m, buf, len, src, rh2))
-			return;
+		/* Route optimization (mip6-sig's side of it) is not ours. */
 		mn.ctr.rx_mh_foreign++;
 		log_debug("%s from %s: not our home agent", mh_type_str(m.type)
 		    ? mh_type_str(m.type) : "MH", a);

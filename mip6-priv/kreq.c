@@ -778,15 +778,18 @@ kr_role_orphan(uint32_t role)
 static void
 kr_adopt_end1(const struct kr_obj *o, void *arg)
 {
-	uint32_t	 role = *(uint32_t *)arg;
+	uint32_t	 role = *(uint32_t *)arg, owner = role;
 	char		 line[512];
 
-	if (o->role != role || !o->adopted || !kr_is_binding(role, o))
+	if ((o->role != role && o->role != KR_ROLE_NONE) || !o->adopted ||
+	    !kr_is_binding(role, o))
 		return;
 	kr_obj_format(o, line, sizeof(line));
 	log_info("%s: no binding for %s: removed", conf_role_name(role),
 	    line);
-	kr_forget1(o, arg);
+	/* What the sweep found is the role's to remove now. */
+	((struct kr_obj *)o)->role = role;
+	kr_forget1(o, &owner);
 }
 
 size_t

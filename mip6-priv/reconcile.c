@@ -63,11 +63,11 @@ kr_tab_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
 	n->o.key = *k;
 	if (coa != NULL)
 		n->o.coa = *coa;
-	n->o.role = role;
+	n->o.role = kr_tab_adopting ? KR_ROLE_NONE : role;
 	n->o.adopted = kr_tab_adopting;
 	if ((old = RB_INSERT(kr_tree, &kr_tab, n)) != NULL) {
 		old->o.coa = n->o.coa;
-		old->o.role = role;
+		old->o.role = n->o.role;
 		old->o.adopted = kr_tab_adopting;
 		free(n);
 		return;

@@ -22,6 +22,9 @@ enum kr_obj_type {
 	KO_XPOLICY
 };
 
+/* The role of an object the sweep found: nobody asked for it. */
+#define KR_ROLE_NONE	UINT32_MAX
+
 /* The key: type and the fields that identify the object. */
 struct kr_key {
 	uint32_t	 type;		/* enum kr_obj_type */
@@ -36,7 +39,8 @@ struct kr_key {
 struct kr_obj {
 	struct kr_key	 key;
 	struct in6_addr	 coa;		/* route encap dst, state coa */
-	uint32_t	 role;		/* who asked: enum conf_role */
+	uint32_t	 role;		/* who asked: enum conf_role, or
+					   KR_ROLE_NONE (found by the sweep) */
 	int		 adopted;	/* found, not (yet) claimed by a binding */
 };
 

@@ -289,12 +289,6 @@ xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 		xfrm_sel(&sel, me, them, IPPROTO_MH, -1);
 		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
 		    XFRM_PRIO_RO - 1, NULL, 0), cb, arg, &n);
-	} else {
-		/* Mobile node: a HoTI (a refresh's) goes through the home
-		 * agent without the option (RFC 6275 5.2.5). */
-		xfrm_sel(&sel, me, them, IPPROTO_MH, MH_TYPE_HOTI);
-		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
-		    XFRM_PRIO_RO - 1, NULL, 0), cb, arg, &n);
 	}
 	xfrm_sel(&sel, them, me, 0, -1);
 	ts.proto = inp;
