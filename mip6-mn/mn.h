@@ -14,6 +14,9 @@ struct mn_counters {
 	uint64_t	 rx_mh[8];		/* by MH type (0..7) */
 	uint64_t	 rx_mh_bad;		/* refused by the parser */
 	uint64_t	 rx_mh_foreign;		/* not from our home agent */
+	uint64_t	 rx_ba_unprotected;	/* BA not to the home address:
+						   not under the ESP policy */
+	uint64_t	 rx_mh_ignored;		/* other types from the home agent */
 	uint64_t	 rx_ba_status[256];	/* BAs by status */
 	uint64_t	 rx_ba_rh2;		/* BAs that came with an RH2 */
 	uint64_t	 rx_ra;			/* router advertisements used */

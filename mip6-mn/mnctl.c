@@ -161,6 +161,8 @@ mn_format_stats(char *buf, size_t size, int json, const struct mn_engine *e)
 	}
 	stat1(&f, json, &first, "rx.malformed", c->rx_mh_bad);
 	stat1(&f, json, &first, "rx.not_home_agent", c->rx_mh_foreign);
+	stat1(&f, json, &first, "rx.ba_unprotected", c->rx_ba_unprotected);
+	stat1(&f, json, &first, "rx.ignored", c->rx_mh_ignored);
 	stat1(&f, json, &first, "ra.used", c->rx_ra);
 	stat1(&f, json, &first, "ra.ignored", c->rx_ra_bad);
 	stat1(&f, json, &first, "rs.sent", c->tx_rs);

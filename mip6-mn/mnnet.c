@@ -21,24 +21,32 @@
 
 #include <event2/event.h>
 
+#include "addr.h"
 #include "log.h"
 #include "mh.h"
 #include "mhsock.h"
 #include "proto.h"
 #include "role.h"
 #include "mn.h"
+#include "ratelog.h"
 #include "mndhaad.h"
 
 #define MN_RXBUF	2048
+/* Messages read per readiness event before the loop looks elsewhere. */
+#define MN_RX_BURST	64
 #define MN_CMSGBUF	512
 #define ND_HOPLIMIT	255
 #define RS_LEN		8
 
 static void	 mn_mh_read(evutil_socket_t, short, void *);
+static int	 mn_log_allow(void);
+static void	 mn_log_discard(const char *, const char *);
 static void	 mn_icmp_read(evutil_socket_t, short, void *);
 static void	 mn_mh_input(const uint8_t *, size_t, const struct mh_rx *);
 
 static struct event	*ev_mh, *ev_icmp;
+/* What a stranger makes us log: a line a second at most. */
+static struct ratelog	 rl_mh;
 
 static void
 sockopt_on(int fd, int level, int opt, const char *name)
@@ -192,14 +200,36 @@ mn_send_rs(uint32_t ifindex)
 		mn.ctr.tx_rs++;
 }
 
+/* One log line a second at most for what arrives from outside. */
+static int
+mn_log_allow(void)
+{
+	uint64_t	 held;
+
+	if (!ratelog_allow(&rl_mh, (int64_t)mn_now(), &held))
+		return 0;
+	if (held > 0)
+		log_info("%llu more messages not logged in the last second",
+		    (unsigned long long)held);
+	return 1;
+}
+
+static void
+mn_log_discard(const char *from, const char *why)
+{
+	if (mn_log_allow())
+		log_warnx("MH from %s discarded: %s", from, why);
+}
+
 static void
 mn_mh_read(evutil_socket_t fd, short ev, void *arg)
 {
 	uint8_t			 buf[MN_RXBUF];
 	struct mh_rx		 rx;
 	ssize_t			 n;
+	int			 i;
 
-	for (;;) {
+	for (i = 0; i < MN_RX_BURST; i++) {
 		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
 			return;
 		if (n == -1) {
@@ -231,7 +261,7 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 	/* The raw socket checked the checksum already. */
 	if ((e = mh_parse(buf, len, NULL, NULL, &m)) != MH_OK) {
 		mn.ctr.rx_mh_bad++;
-		log_debug("MH from %s: %s", a, mh_err_str(e));
+		mn_log_discard(a, mh_err_str(e));
 		return;
 	}
 	if (m.type < 8)
@@ -245,6 +275,19 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 	}
 	switch (m.type) {
 	case MH_TYPE_BA:
+		/*
+		 * RFC 3776: the BA must come under ESP.  The kernel's policy
+		 * covers a BA to the home address (through the type 2
+		 * routing header when away); one to any other address of
+		 * ours passed no policy at all.
+		 */
+		if (role_conf()->mn.ipsec == IPSEC_REQUIRED &&
+		    (!rx->has_dst || !addr_equal(&rx->dst, &mn.bul.hoa))) {
+			mn.ctr.rx_ba_unprotected++;
+			mn_log_discard(a, "Binding Acknowledgement not to the "
+			    "home address (not under ESP)");
+			return;
+		}
 		mn.ctr.rx_ba_status[m.u.ba.status]++;
 		if (rh2)
 			mn.ctr.rx_ba_rh2++;
@@ -282,13 +325,17 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 		}
 		break;
 	case MH_TYPE_BRR:
-		log_info("binding refresh request from %s", a);
+		if (mn_log_allow())
+			log_info("binding refresh request from %s", a);
 		act = bul_brr(&mn.bul, now);
 		break;
 	case MH_TYPE_BE:
-		log_warnx("binding error from %s: status %u", a, m.u.be.status);
+		if (mn_log_allow())
+			log_warnx("binding error from %s: status %u", a,
+			    m.u.be.status);
 		break;
 	default:
+		mn.ctr.rx_mh_ignored++;
 		break;
 	}
 	mn_act(act);

@@ -370,9 +370,13 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 	 * BU (mobile node -> home agent): ESP (RFC 3776), then the Home
 	 * Address option when away; the home agent accepts it with or
 	 * without the option.  The kernel walks inbound templates from the
-	 * last, so the option's template follows ESP's.
+	 * last, so the option's template follows ESP's.  Inbound (home
+	 * agent) without the type: Linux 6.1 matches an MH type selector
+	 * only behind an extension header, so a plain BU spoofed from the
+	 * home address passed without ESP (tests/lab/hostile.bats).  The
+	 * mobile node sends the home agent no other Mobility Header.
 	 */
-	xfrm_sel(&sel, hoa, ha, IPPROTO_MH, MH_TYPE_BU);
+	xfrm_sel(&sel, hoa, ha, IPPROTO_MH, mn ? MH_TYPE_BU : -1);
 	ts[1].proto = IPPROTO_DSTOPTS;
 	ts[1].optional = !mn;
 	if (esp)

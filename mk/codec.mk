@@ -9,7 +9,7 @@
 .PHONY: fuzz fuzzers bench
 
 FUZZ_CC     ?= clang
-FUZZ_TIME   ?= 300
+FUZZ_TIME   ?= 60
 FUZZ_B      := build/fuzz
 FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS     := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_B)/%)

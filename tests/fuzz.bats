@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# libFuzzer runs of the Mobility Header parser and option walker, kept short
+# libFuzzer runs of the Mobility Header parser and option walker, of
+# mip6-priv's receive path from a role and of the configuration loader, kept short
 # here (FUZZ_SECONDS, default 20 s each); `make fuzz` runs them longer.
 # A crash, a sanitizer report (out-of-bounds read, leak, UB) or a broken
 # parse/build round trip fails the test.
@@ -26,4 +27,12 @@ fuzz_briefly() {
 
 @test "fuzz: the option walker and HAO/RH2 parsers survive ${FUZZ_SECONDS:-20} s of libFuzzer" {
 	fuzz_briefly fuzz_mhopt mhopt
+}
+
+@test "fuzz: mip6-priv survives ${FUZZ_SECONDS:-20} s of arbitrary imsg streams from a hostile role (kernel side off)" {
+	fuzz_briefly fuzz_privimsg privimsg
+}
+
+@test "fuzz: the configuration loader survives ${FUZZ_SECONDS:-20} s of libFuzzer and round-trips what it loads" {
+	fuzz_briefly fuzz_config config
 }
