@@ -398,6 +398,15 @@ kr_mn_step(struct kr_batch *b)
 		    kr_ignore_cb, NULL);
 		b->pending += xfrm_mn_ha(1, 1, esp, &m->hoa, &m->ha, &m->coa,
 		    kr_batch_cb, b);
+		/* A home agent found by DHAAD (check.c: inside the home
+		 * prefix): the manual SAs are keyed on its address now. */
+		if (esp && kr_conf->mn.has_sa &&
+		    IN6_IS_ADDR_UNSPECIFIED(&kr_conf->mn.ha)) {
+			b->pending += xfrm_esp_sa(1, &m->hoa, &m->ha,
+			    &kr_conf->mn.sa_out, kr_batch_cb, b);
+			b->pending += xfrm_esp_sa(1, &m->ha, &m->hoa,
+			    &kr_conf->mn.sa_in, kr_batch_cb, b);
+		}
 		memset(&k, 0, sizeof(k));
 		k.type = KO_ADDR;
 		k.a = m->hoa;
@@ -643,6 +652,9 @@ kr_role_start(uint32_t role)
 				log_debug("optimistic DAD on %s: %s",
 				    c->mn.ifs[i].ifname, strerror(errno));
 		/* At home: BU and BA protected, no option. */
+		/* With home-agent: dhaad these wait for IMSG_KR_MN_HOME. */
+		if (IN6_IS_ADDR_UNSPECIFIED(&c->mn.ha))
+			break;
 		xfrm_mn_ha(1, 1, esp, &c->mn.hoa, &c->mn.ha, NULL, kr_start_cb,
 		    &err);
 		if (esp && c->mn.has_sa) {

@@ -48,3 +48,34 @@ unit() {
 @test "icmp6mip: other ICMPv6 types are not parsed as mobility messages" {
 	unit other_types_refused
 }
+
+dhaad() {
+	run "$BIN/tests/test_dhaad" "$1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok $1" ]
+}
+
+@test "home agent list: an advertisement with H and an R-flag address adds a home agent (info lifetime over router lifetime)" {
+	dhaad adds_home_agent_from_advertisement
+}
+
+@test "home agent list: the home agent's own advertisement, one without an address or without H add nothing" {
+	dhaad ignores_own_and_addressless
+}
+
+@test "home agent list: lifetime 0 or the H flag gone removes a home agent" {
+	dhaad lifetime_zero_or_no_h_flag_removes
+}
+
+@test "home agent list: an expired entry is neither listed nor kept" {
+	dhaad expired_entries_go
+}
+
+@test "home agent list: a reply lists by preference, this home agent included, per link, at most as asked" {
+	dhaad reply_by_preference_own_included
+}
+
+@test "home agent list: bounded at 64 entries" {
+	dhaad list_is_bounded
+}

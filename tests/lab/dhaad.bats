@@ -54,6 +54,33 @@ mn_conf() {
 	EOF
 }
 
+# Lab keys (public, the lab only), as tests/lab/ha.bats.
+KEYS="      ipsec-keys:
+        to-home-agent:
+          spi: 0x1000
+          auth-algorithm: hmac(sha256)
+          auth-key: 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+          enc-algorithm: cbc(aes)
+          enc-key: 0x0f0e0d0c0b0a09080706050403020100
+        to-mobile-node:
+          spi: 0x1001
+          auth-algorithm: hmac(sha256)
+          auth-key: 0xffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100
+          enc-algorithm: cbc(aes)
+          enc-key: 0x000102030405060708090a0b0c0d0e0f"
+
+ha_conf_esp() {
+	ha_conf | sed 's/ipsec: disabled/ipsec: required/'
+	echo "  mobile-nodes:"
+	echo "    - home-address: \"$MN_HOA\""
+	echo "$KEYS"
+}
+
+mn_conf_esp() {
+	mn_conf | sed 's/ipsec: disabled/ipsec: required/'
+	echo "$KEYS" | sed 's/^    //'
+}
+
 ha_ready() {
 	"$PLAIN/mip6ctl" -s "$HA_RUN/ha.sock" status >/dev/null 2>&1
 }
@@ -228,5 +255,25 @@ ha_has_binding() {
 	[ "$(counter mpd.tx_advertisement)" = 2 ]
 	run "$PLAIN/mip6ctl" -s "$MN_RUN/mn.sock" show stats
 	echo "$output"
+	lab_kill_pidfile "$HA_DIR/mnpriv.pid"
+}
+
+@test "with ipsec required the discovered home agent gets the BU under ESP and the mobile node registers" {
+	lab_kill_pidfile "$HA_DIR/priv.pid"
+	ha_conf_esp >"$HA_DIR/ha-esp.yaml"
+	mn_conf_esp >"$HA_DIR/mn-esp.yaml"
+	ip netns exec ha "$PLAIN/mip6-priv" -d -f "$HA_DIR/ha-esp.yaml" \
+		>>"$HA_DIR/ha.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$HA_DIR/priv.pid"
+	lab_wait_for 15 ha_ready
+	ip netns exec mn "$PLAIN/mip6-priv" -d -f "$HA_DIR/mn-esp.yaml" \
+		>>"$HA_DIR/mn.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$HA_DIR/mnpriv.pid"
+	lab_wait_for 25 ha_has_binding
+	# The mobile node's SAs name the home agent it found.
+	run ip -n mn xfrm state
+	echo "$output"
+	[[ "$output" == *"src $MN_HOA dst $HA_ADDR"*"proto esp spi 0x00001000"* ]]
+	[[ "$output" == *"src $HA_ADDR dst $MN_HOA"*"proto esp spi 0x00001001"* ]]
 	lab_kill_pidfile "$HA_DIR/mnpriv.pid"
 }
