@@ -43,6 +43,10 @@
 #define CONF_DEF_BRR_BEFORE_S		0	/* no Binding Refresh Request */
 #define CONF_DEF_BE_RATE		10	/* Binding Errors per second */
 #define CONF_MAX_RATE			1000000
+/* Home agent load limits (issue 9). */
+#define CONF_DEF_DAD_MAX_PENDING	16384	/* DAD probes at once */
+#define CONF_DEF_KERNEL_MAX_PENDING	8192	/* kernel requests in flight */
+#define CONF_MAX_PENDING		1048576
 #define CONF_DEF_HA_PREFERENCE		0
 #define CONF_MIN_HA_PREFERENCE		(-32768)	/* signed 16 bits */
 #define CONF_MAX_HA_PREFERENCE		32767
@@ -133,6 +137,9 @@ struct conf_ha {
 	struct conf_mn	*mns;			/* optional: known mobile nodes */
 	size_t		 nmns;			/* 0: any home address may register */
 	uint32_t	 be_rate;		/* Binding Errors per second */
+	uint32_t	 dad_max_pending;	/* DAD probes at once */
+	uint32_t	 kernel_max_pending;	/* kernel requests in flight */
+	uint32_t	 bu_rate_per_source;	/* BUs per second per source, 0 off */
 	int		 preference;		/* Home Agent Information option */
 	enum conf_tunnel tunnel;
 };

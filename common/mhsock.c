@@ -68,6 +68,12 @@ mh_sock_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx)
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
 		size_t dlen = cm->cmsg_len - CMSG_LEN(0);
 
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SO_RXQ_OVFL && dlen >= sizeof(uint32_t)) {
+			memcpy(&rx->drops, CMSG_DATA(cm), sizeof(uint32_t));
+			rx->has_drops = 1;
+			continue;
+		}
 		if (cm->cmsg_level != IPPROTO_IPV6)
 			continue;
 		switch (cm->cmsg_type) {

@@ -30,6 +30,9 @@ struct mh_rx {
 	int		 has_rh2;
 	int		 bad_exthdr;	/* a destination options header we
 					   could not read */
+	int		 has_drops;	/* SO_RXQ_OVFL set on the socket */
+	uint32_t	 drops;		/* datagrams the full socket dropped
+					   so far (a running total) */
 };
 
 /*

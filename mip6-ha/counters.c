@@ -14,6 +14,10 @@ static const char *const misc_names[HA_CTR_MISC_COUNT] = {
 	[HA_CTR_TX_FAILED] = "tx.failed",
 	[HA_CTR_BE_RATE_LIMITED] = "tx.be_rate_limited",
 	[HA_CTR_EXPIRED] = "binding.expired",
+	[HA_CTR_SHED_RATE] = "shed.source_rate",
+	[HA_CTR_SHED_DAD] = "shed.dad_queue_full",
+	[HA_CTR_SHED_KERNEL] = "shed.kernel_queue_full",
+	[HA_CTR_SHED_SOCKET] = "shed.socket_overflow",
 };
 
 struct get_arg {

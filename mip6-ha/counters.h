@@ -27,6 +27,10 @@ enum ha_ctr_misc {
 	HA_CTR_TX_FAILED,		/* send error */
 	HA_CTR_BE_RATE_LIMITED,		/* Binding Errors not sent */
 	HA_CTR_EXPIRED,			/* bindings whose lifetime ran out */
+	HA_CTR_SHED_RATE,		/* BUs over bu-rate-per-source */
+	HA_CTR_SHED_DAD,		/* first BUs with dad-max-pending full */
+	HA_CTR_SHED_KERNEL,		/* BUs with kernel-max-pending full */
+	HA_CTR_SHED_SOCKET,		/* dropped at the full MH socket */
 	HA_CTR_MISC_COUNT
 };
 

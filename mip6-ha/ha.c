@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,8 +31,10 @@
 #include "counters.h"
 #include "dhaad.h"
 #include "ha.h"
+#include "hadad.h"
 #include "hanet.h"
 #include "hareg.h"
+#include "hasrc.h"
 #include "hastate.h"
 #include "imsg.h"
 #include "log.h"
@@ -45,6 +48,8 @@
 /* Datagrams read per wake-up, so the control socket is not starved. */
 #define HA_RX_BURST		64
 #define HA_MAX_IFS		64
+/* Kernel answers between two malloc_trim() calls, at most one a burst. */
+#define HA_TRIM_EVERY		1024
 #define MS_PER_S		1000
 #define NS_PER_MS		1000000
 
@@ -58,14 +63,6 @@ struct ha_pend {
 	unsigned int		 ifindex;	/* home link, for the NA */
 };
 
-/* A DAD probe for a first registration's home address. */
-struct ha_dad {
-	TAILQ_ENTRY(ha_dad)	 entry;
-	struct in6_addr		 hoa;
-	unsigned int		 ifindex;
-	struct event		*ev;
-	int			 joined;
-};
 
 static int	 ha_dispatch_main(const struct imsg *);
 static void	 ha_init(const struct mip6_conf *);
@@ -87,9 +84,10 @@ static int	 ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
 static void	 ha_kr_reply(const struct imsg *);
 static void	 ha_dad_start(const struct hareg_result *);
 static void	 ha_dad_timeout(evutil_socket_t, short, void *);
-static void	 ha_dad_finish(struct ha_dad *, int ok);
-static struct ha_dad *ha_dad_find(const struct in6_addr *);
+static void	 ha_dad_arm(void);
+static void	 ha_dad_finish(struct hadad *, int ok);
 static void	 ha_dad_cancel(const struct in6_addr *);
+static int	 ha_shed(const struct hareg_result *, int was_active);
 static const struct hanet_if *ha_if(const char *name);
 static void	 ha_link_event(const struct kr_ev_link *);
 static int64_t	 ha_now_ms(void);
@@ -109,9 +107,18 @@ static struct hareg_ctx		 ha_reg;
 static struct ha_counters	 ha_ctr;
 static struct hareg_rate	 ha_be_rate;
 static int			 ha_mhfd = -1, ha_icmpfd = -1;
-static struct event		*ha_ev_mh, *ha_ev_icmp, *ha_ev_timer;
+static struct event		*ha_ev_mh, *ha_ev_icmp, *ha_ev_timer, *ha_ev_dad;
 static TAILQ_HEAD(, ha_pend)	 ha_pends = TAILQ_HEAD_INITIALIZER(ha_pends);
-static TAILQ_HEAD(, ha_dad)	 ha_dads = TAILQ_HEAD_INITIALIZER(ha_dads);
+static uint32_t			 ha_npends, ha_ndone;
+/* Pending DAD probes (one timer for all) and the groups joined for them. */
+static struct hadad_q		 ha_dq;
+static uint32_t			 ha_njoined, ha_join_cap = UINT32_MAX;
+/* Per-source BU rate limit and the MH socket's drop count so far. */
+static struct hasrc		 ha_src;
+static uint32_t			 ha_mh_drops;
+/* The clock read once per burst of datagrams (a system call each under
+ * user-mode Linux): seconds as ha_now(), and milliseconds. */
+static int64_t			 ha_rx_now, ha_rx_now_ms;
 /* Interfaces, learnt before the sandbox (no ioctl inside it). */
 static struct hanet_if		 ha_ifs[HA_MAX_IFS];
 static size_t			 ha_nifs;
@@ -218,9 +225,11 @@ ha_init(const struct mip6_conf *conf)
 
 	ha_conf = conf;
 	if (bc_init(&ha_bc, conf->ha.max_bindings) == -1 ||
-	    hareg_ctx_init(&ha_reg, &conf->ha, &ha_bc) == -1)
+	    hareg_ctx_init(&ha_reg, &conf->ha, &ha_bc) == -1 ||
+	    hadad_init(&ha_dq, conf->ha.dad_max_pending) == -1)
 		fatal("%s", __func__);
 	hareg_rate_init(&ha_be_rate, conf->ha.be_rate, ha_now_ms());
+	hasrc_init(&ha_src, conf->ha.bu_rate_per_source);
 	if (conf->ha.ipsec == IPSEC_DISABLED)
 		log_warnx("ipsec: disabled: home registrations are accepted "
 		    "without ESP (RFC 3776 requires it; use only in a lab)");
@@ -234,6 +243,10 @@ ha_init(const struct mip6_conf *conf)
 		fatalx("no Mobility Header socket from the parent");
 	if (mh_sock_setup(ha_mhfd) == -1)
 		fatal("Mobility Header socket options");
+	/* Datagrams the full socket dropped: counted as shed. */
+	if (setsockopt(ha_mhfd, SOL_SOCKET, SO_RXQ_OVFL, &(int){ 1 },
+	    sizeof(int)) == -1)
+		log_warn("SO_RXQ_OVFL");
 	/* persist-bindings: BUs wait in the socket until the restore. */
 	hastate_init(conf, &ha_bc);
 	if ((ha_ev_mh = event_new(role_base(), ha_mhfd, EV_READ | EV_PERSIST,
@@ -249,7 +262,9 @@ ha_init(const struct mip6_conf *conf)
 			fatalx("cannot watch the ICMPv6 socket");
 	} else if (conf->ha.dad)
 		log_warnx("no ICMPv6 socket: DAD probes are not sent");
-	if ((ha_ev_timer = evtimer_new(role_base(), ha_timer, NULL)) == NULL)
+	if ((ha_ev_timer = evtimer_new(role_base(), ha_timer, NULL)) == NULL ||
+	    (ha_ev_dad = evtimer_new(role_base(), ha_dad_timeout, NULL)) ==
+	    NULL)
 		fatalx("cannot create the binding timer");
 	/* Link events keep the interface indexes right when a home link
 	 * is recreated (the table above comes from before the sandbox). */
@@ -272,6 +287,8 @@ ha_reconf(const struct mip6_conf *conf)
 	if (hareg_ctx_init(&ha_reg, &conf->ha, &ha_bc) == -1)
 		fatal("%s", __func__);
 	ha_bc.max = conf->ha.max_bindings;
+	ha_dq.max = conf->ha.dad_max_pending;
+	hasrc_init(&ha_src, conf->ha.bu_rate_per_source);
 	dhaad_reconf(conf);
 	hareg_rate_init(&ha_be_rate, conf->ha.be_rate, ha_now_ms());
 	hastate_reconf(conf);
@@ -307,13 +324,17 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 	struct mh_rx		 rx;
 	struct mh_msg		 m;
 	enum mh_err		 err;
+	struct timespec		 ts;
 	ssize_t			 n;
-	int			 i;
+	int			 i, nbu = 0;
 	char			 a[ADDR_STRLEN];
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ha_rx_now = (int64_t)ts.tv_sec + (ts.tv_nsec > 0);
+	ha_rx_now_ms = (int64_t)ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
 	for (i = 0; i < HA_RX_BURST; i++) {
 		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
-			return;
+			break;
 		if (n == -1) {
 			if (errno == EMSGSIZE) {
 				/* Longer than any Mobility Header: gone. */
@@ -321,7 +342,12 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 				continue;
 			}
 			log_warn("%s: recvmsg", __func__);
-			return;
+			break;
+		}
+		if (rx.has_drops && rx.drops != ha_mh_drops) {
+			ha_ctr.misc[HA_CTR_SHED_SOCKET] += (uint32_t)(rx.drops -
+			    ha_mh_drops);
+			ha_mh_drops = rx.drops;
 		}
 		/* The raw MH socket verified the checksum already. */
 		err = mh_parse(buf, (size_t)n, NULL, NULL, &m);
@@ -342,7 +368,13 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 		}
 		switch (m.type) {
 		case MH_TYPE_BU:
+			if (ha_src.rate != 0 &&
+			    !hasrc_allow(&ha_src, &rx.src, ha_rx_now_ms)) {
+				ha_ctr_misc(&ha_ctr, HA_CTR_SHED_RATE);
+				break;
+			}
 			ha_bu(buf, (size_t)n, &m, &rx);
+			nbu++;
 			break;
 		default:
 			/* RFC 6275 9.3.3: a Home Address option from an
@@ -354,6 +386,9 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 			break;
 		}
 	}
+	/* The binding timer, once for the burst. */
+	if (nbu > 0)
+		ha_timer_arm();
 }
 
 static void
@@ -374,13 +409,17 @@ ha_bu(const uint8_t *buf, size_t len, const struct mh_msg *m,
 	in.hao = rx->has_hao ? &rx->hoa : NULL;
 	in.esp = ha_esp(rx->has_hao ? &rx->hoa : &rx->src);
 	in.prefix_valid = HAREG_LIFETIME_UNKNOWN;
-	in.now = ha_now();
+	in.now = ha_rx_now;
 	hareg_decide(&ha_reg, &in, &r);
 	/* Read the binding before commit: a removal frees it. */
 	if ((e = bc_lookup(&ha_bc, &r.hoa)) != NULL) {
 		ifname = ha_entry_ifname(e);
 		was_active = e->state == BC_ST_ACTIVE;
 	}
+	/* Full queues: drop it before it changes anything (the mobile node
+	 * sends it again); refreshes need no queue and still pass. */
+	if (ha_shed(&r, was_active))
+		return;
 	(void)hareg_commit(&ha_reg, &in, &r);
 	ha_ctr_bu(&ha_ctr, r.reason);
 	log_debug("BU seq %u from %s hoa %s: %s, op %s, status %u",
@@ -390,7 +429,7 @@ ha_bu(const uint8_t *buf, size_t len, const struct mh_msg *m,
 	(void)buf;
 	(void)len;
 	ha_result(&r, ifname, was_active);
-	ha_timer_arm();
+	/* ha_mh_read arms the binding timer after the burst. */
 }
 
 /* Carry out a decision: kernel work, DAD, BA. */
@@ -571,6 +610,46 @@ ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
 		return -1;
 	}
 	TAILQ_INSERT_TAIL(&ha_pends, p, entry);
+	ha_npends++;
+	return 0;
+}
+
+/*
+ * Whether to shed a BU whose decision is r because a bounded queue is
+ * full: DAD (dad-max-pending) for a first registration, kernel requests
+ * in flight (kernel-max-pending) for anything that needs kernel work.
+ * Counted; the mobile node retransmits.
+ */
+static int
+ha_shed(const struct hareg_result *r, int was_active)
+{
+	int	 kernel = 0;
+
+	switch (r->op) {
+	case HAREG_OP_ADD:
+		if (r->need_dad) {
+			if (ha_dq.count >= ha_dq.max &&
+			    hadad_find(&ha_dq, &r->hoa) == NULL) {
+				ha_ctr_misc(&ha_ctr, HA_CTR_SHED_DAD);
+				return 1;
+			}
+			return 0;
+		}
+		kernel = 1;
+		break;
+	case HAREG_OP_UPDATE:
+		kernel = was_active && r->coa_changed;
+		break;
+	case HAREG_OP_REMOVE:
+		kernel = was_active;
+		break;
+	case HAREG_OP_NONE:
+		break;
+	}
+	if (kernel && ha_npends >= ha_conf->ha.kernel_max_pending) {
+		ha_ctr_misc(&ha_ctr, HA_CTR_SHED_KERNEL);
+		return 1;
+	}
 	return 0;
 }
 
@@ -592,6 +671,13 @@ ha_kr_reply(const struct imsg *imsg)
 	if (p == NULL)
 		return;
 	TAILQ_REMOVE(&ha_pends, p, entry);
+	ha_npends--;
+	/* After a burst (a cold start): give the memory of its requests
+	 * back, so the resident size is what the bindings hold. */
+	if (++ha_ndone >= HA_TRIM_EVERY && ha_npends == 0 && ha_dq.count == 0) {
+		ha_ndone = 0;
+		(void)malloc_trim(0);
+	}
 	addr_ntop(&p->r.hoa, h, sizeof(h));
 	if (kr->error != 0) {
 		log_warnx("kernel state for %s: %s", h, strerror(kr->error));
@@ -728,15 +814,14 @@ ha_timer_arm(void)
 static void
 ha_dad_start(const struct hareg_result *r)
 {
-	struct ha_dad		*d;
+	struct hadad		*d;
 	const struct hanet_if	*hi = NULL;
-	struct timeval		 tv;
 	struct hareg_result	 res;
 	char			 h[ADDR_STRLEN];
 
 	if (r->link >= 0 && (size_t)r->link < ha_conf->ha.nlinks)
 		hi = ha_if(ha_conf->ha.links[r->link].ifname);
-	if (ha_dad_find(&r->hoa) != NULL)
+	if (hadad_find(&ha_dq, &r->hoa) != NULL)
 		return;
 	if (ha_icmpfd == -1 || hi == NULL) {
 		/* No way to probe: the address counts as unique. */
@@ -746,63 +831,87 @@ ha_dad_start(const struct hareg_result *r)
 		}
 		return;
 	}
-	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (d->ev = evtimer_new(role_base(), ha_dad_timeout, d)) == NULL) {
-		free(d);
+	/* Every probe waits the same RetransTimer: a FIFO, one timer. */
+	if ((d = hadad_add(&ha_dq, &r->hoa, hi->index,
+	    ha_now_ms() + HA_DAD_WAIT_MS)) == NULL) {
+		/* Full (ha_shed let it through only with room) or ENOMEM:
+		 * no BA; the binding in DAD state is dropped below. */
 		log_warn("%s", __func__);
+		if (hareg_dad_done(&ha_reg, &r->hoa, 0, ha_now(), &res) == 0)
+			ha_result(&res, NULL, 0);
 		return;
 	}
-	d->hoa = r->hoa;
-	d->ifindex = hi->index;
-	TAILQ_INSERT_TAIL(&ha_dads, d, entry);
-	if (hanet_solicited_group(ha_icmpfd, d->ifindex, &d->hoa, 1) == 0)
-		d->joined = 1;
+	/* Another node's own DAD (from ::) goes to the solicited-node
+	 * group; an owner's NA to our probe comes unicast, so past the
+	 * socket's membership limit (optmem) a probe still hears it. */
+	if (ha_njoined < ha_join_cap) {
+		if (hanet_solicited_group(ha_icmpfd, d->ifindex, &d->hoa, 1)
+		    == 0) {
+			d->joined = 1;
+			ha_njoined++;
+		} else if (errno == ENOBUFS || errno == ENOMEM)
+			ha_join_cap = ha_njoined;
+	}
 	if (hanet_send_ns(ha_icmpfd, d->ifindex, &d->hoa) == -1)
 		log_warn("DAD probe for %s", addr_ntop(&d->hoa, h, sizeof(h)));
-	tv.tv_sec = HA_DAD_WAIT_MS / MS_PER_S;
-	tv.tv_usec = (HA_DAD_WAIT_MS % MS_PER_S) * 1000;
-	evtimer_add(d->ev, &tv);
+	if (ha_dq.count == 1)
+		ha_dad_arm();
 	log_debug("DAD for %s started", addr_ntop(&d->hoa, h, sizeof(h)));
 }
 
-static struct ha_dad *
-ha_dad_find(const struct in6_addr *hoa)
+static void
+ha_dad_arm(void)
 {
-	struct ha_dad	*d;
+	struct timeval	 tv;
+	int64_t		 d = hadad_next_deadline(&ha_dq), ms;
 
-	TAILQ_FOREACH(d, &ha_dads, entry)
-		if (addr_equal(&d->hoa, hoa))
-			return d;
-	return NULL;
+	if (d < 0) {
+		evtimer_del(ha_ev_dad);
+		return;
+	}
+	ms = d - ha_now_ms();
+	if (ms < 0)
+		ms = 0;
+	tv.tv_sec = (time_t)(ms / MS_PER_S);
+	tv.tv_usec = (suseconds_t)((ms % MS_PER_S) * 1000);
+	evtimer_add(ha_ev_dad, &tv);
 }
 
 static void
-ha_dad_free(struct ha_dad *d)
+ha_dad_free(struct hadad *d)
 {
-	TAILQ_REMOVE(&ha_dads, d, entry);
-	if (d->joined)
+	if (d->joined) {
 		(void)hanet_solicited_group(ha_icmpfd, d->ifindex, &d->hoa, 0);
-	event_free(d->ev);
-	free(d);
+		ha_njoined--;
+		/* Room again: try joining from now on. */
+		ha_join_cap = UINT32_MAX;
+	}
+	hadad_remove(&ha_dq, d);
 }
 
 static void
 ha_dad_cancel(const struct in6_addr *hoa)
 {
-	struct ha_dad	*d;
+	struct hadad	*d;
 
-	if ((d = ha_dad_find(hoa)) != NULL)
+	if ((d = hadad_find(&ha_dq, hoa)) != NULL)
 		ha_dad_free(d);
 }
 
+/* The probes whose second is over: their addresses are unique. */
 static void
 ha_dad_timeout(evutil_socket_t fd, short ev, void *arg)
 {
-	ha_dad_finish(arg, 1);
+	struct hadad	*d;
+	int64_t		 now = ha_now_ms();
+
+	while ((d = hadad_due(&ha_dq, now)) != NULL)
+		ha_dad_finish(d, 1);
+	ha_dad_arm();
 }
 
 static void
-ha_dad_finish(struct ha_dad *d, int ok)
+ha_dad_finish(struct hadad *d, int ok)
 {
 	struct hareg_result	 r;
 	struct in6_addr		 hoa = d->hoa;
@@ -823,7 +932,7 @@ static void
 ha_icmp6_read(evutil_socket_t fd, short ev, void *arg)
 {
 	struct hanet_nd	 nd;
-	struct ha_dad	*d;
+	struct hadad	*d;
 	int		 i, n;
 
 	for (i = 0; i < HA_RX_BURST; i++) {
@@ -832,7 +941,7 @@ ha_icmp6_read(evutil_socket_t fd, short ev, void *arg)
 				log_warn("%s: recvmsg", __func__);
 			return;
 		}
-		if (n != 1 || (d = ha_dad_find(&nd.target)) == NULL)
+		if (n != 1 || (d = hadad_find(&ha_dq, &nd.target)) == NULL)
 			continue;
 		if (nd.ifindex != 0 && nd.ifindex != d->ifindex)
 			continue;

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,11 @@
 
 #define KR_RCVBUF	(4 * 1024 * 1024)
 #define KR_RXBUF	(64 * 1024)
+#define KR_NLMSG_SIZE	1024
+/* Requests between two malloc_trim() calls, at most one a burst. */
+#define KR_TRIM_EVERY	1024
+
+static uint64_t	 kr_trim_mark;
 
 struct kr_nlreq {
 	TAILQ_ENTRY(kr_nlreq)	 entry;
@@ -268,6 +274,13 @@ kr_nl_dispatch(struct kr_nl *nl)
 		}
 	}
 	kr_nl_pump(nl);
+	/* A burst (a cold start) is over: give its requests' memory back,
+	 * so the resident size is what the table holds. */
+	if (nl->nsent - kr_trim_mark >= KR_TRIM_EVERY &&
+	    TAILQ_EMPTY(&nl->inflight) && TAILQ_EMPTY(&nl->waiting)) {
+		kr_trim_mark = nl->nsent;
+		(void)malloc_trim(0);
+	}
 	return 0;
 }
 
@@ -382,6 +395,10 @@ kr_nl_sync(int proto, struct nl_msg *msg)
 int
 kr_init(void)
 {
+	/* libnl's default is a page per message: thousands of requests
+	 * waiting (a cold start) would each hold 4 KiB.  Ours are smaller
+	 * (the largest, an SA with two keys, is about 500 bytes). */
+	nlmsg_set_default_size(KR_NLMSG_SIZE);
 	if (kr_route.fd == -1 && kr_nl_open(&kr_route, NETLINK_ROUTE, 0) == -1)
 		return -1;
 	if (kr_xfrm.fd == -1 && kr_nl_open(&kr_xfrm, NETLINK_XFRM, 0) == -1)

@@ -611,7 +611,9 @@ kr_role_start(uint32_t role)
 			return err;
 		if ((tnl = if_nametoindex(KR_HA_TNL)) == 0)
 			return ENODEV;
-		if (rtcheck_attach(tnl, c->ha.max_bindings) == -1)
+		/* Room for every binding twice: a move adds the new pair
+		 * before the old one goes (all bindings moving at once). */
+		if (rtcheck_attach(tnl, c->ha.max_bindings * 2) == -1)
 			return errno;
 		for (i = 0; i < c->ha.nlinks; i++) {
 			/* Proxy ND answers only with proxy_ndp on. */

@@ -47,6 +47,7 @@ ctl() {
 	[[ "$output" == *$'\nrx_error.option_overrun 0\n'* ]]
 	[[ "$output" == *$'\nbu.refused.seq_out_of_window 0\n'* ]]
 	[[ "$output" == *$'\ntx.ba_status.135 0\n'* ]]
+	[[ "$output" == *$'\nshed.dad_queue_full 0\nshed.kernel_queue_full 0\n'* ]]
 	[[ "$output" == *$'\nbinding.expired 0\n'* ]]
 	# discovery (mip6-ha/dhaad.c) last
 	[[ "$output" == *$'\ndhaad.rx_request 0\n'* ]]
