@@ -38,6 +38,8 @@ enum imsg_type {
 	IMSG_SOCKET_FD,		/* fd + struct imsg_socket: a socket the
 				   role may not open itself (raw MH, ICMPv6) */
 	IMSG_STARTUP,		/* struct imsg_startup: sandbox and serve */
+	IMSG_VERBOSE,		/* after a reload, parent -> role: uint32_t,
+				   the log level (as imsg_startup.verbose) */
 
 	/* Role -> parent. */
 	IMSG_READY,		/* no data: the role is serving */

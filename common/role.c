@@ -301,6 +301,7 @@ role_drain_main(void)
 {
 	struct imsg		 imsg;
 	ssize_t			 n;
+	uint32_t		 v;
 
 	for (;;) {
 		if ((n = imsg_get(ibuf_main, &imsg)) == -1)
@@ -312,6 +313,16 @@ role_drain_main(void)
 				if (ops->reconf != NULL)
 					ops->reconf(conf);
 				log_info("configuration reloaded");
+			}
+		} else if (imsg.hdr.type == IMSG_VERBOSE) {
+			if (!proto_check_len(imsg.datalen, sizeof(v)))
+				fatalx("parent: log level of %zu octets",
+				    imsg.datalen);
+			memcpy(&v, imsg.data, sizeof(v));
+			if ((int)v != log_getverbose()) {
+				log_setverbose((int)v);
+				log_warnx("log level now %s", v == 0 ?
+				    "warning" : v == 1 ? "info" : "debug");
 			}
 		} else if (!role_kshow_dispatch(&imsg) &&
 		    (ops->dispatch_main == NULL || !ops->dispatch_main(&imsg)))

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +35,7 @@
 #include "role.h"
 #include "mn.h"
 #include "mndhaad.h"
+#include "mnro.h"
 
 #define MN_MS		1000ull
 
@@ -48,6 +50,7 @@ static void	 mn_schedule(void);
 static void	 mn_kernel_request(uint32_t);
 static void	 mn_grace(void);
 static void	 mn_grace_cb(evutil_socket_t, short, void *);
+static size_t	 mn_ctl_ro(char *, size_t, size_t, int);
 
 static struct event	*ev_timer, *ev_grace;
 static int		 mn_enabled;
@@ -92,6 +95,7 @@ mn_init(const struct mip6_conf *c)
 	if ((ev_timer = evtimer_new(role_base(), mn_timer, NULL)) == NULL ||
 	    (ev_grace = evtimer_new(role_base(), mn_grace_cb, NULL)) == NULL)
 		fatalx("%s: timer", __func__);
+	mn_ro_init(c);
 	if (!c->mn.enabled)
 		return;
 	memset(&bc, 0, sizeof(bc));
@@ -147,6 +151,8 @@ mn_reconf(const struct mip6_conf *c)
 static void
 mn_shutdown(void)
 {
+	if (mn_enabled)
+		mn_ro_shutdown();
 	if (mn_enabled && bul_stop(&mn.bul)) {
 		log_info("stopping: deregistering from the home agent");
 		(void)mn_send_bu();
@@ -187,6 +193,7 @@ mn_act(int act)
 	if ((act & BUL_ACT_SEND_BU) && mn_send_bu() == -1)
 		bul_send_failed(&mn.bul, mn_now());
 	mn_schedule();
+	mn_ro_sync();
 }
 
 static void
@@ -324,6 +331,8 @@ mn_kernel_reply(const struct imsg *imsg)
 		mn_evaluate();
 		return;
 	}
+	if (mn_ro_kernel_reply(imsg->hdr.peerid, r.error))
+		return;
 	if (imsg->hdr.peerid != mn_kpending_id) {
 		if (r.error != 0)
 			log_warnx("kernel request %u: %s", r.type,
@@ -410,6 +419,29 @@ mn_dispatch_main(const struct imsg *imsg)
 	return 1;
 }
 
+/*
+ * The correspondent entries after the home registration's: text lines,
+ * or a "correspondents" array next to "bul" in the JSON object.
+ */
+static size_t
+mn_ctl_ro(char *buf, size_t len, size_t size, int json)
+{
+	if (len >= size)
+		return len;
+	if (!json)
+		return len + mn_ro_format(buf + len, size - len, 0, mn_now());
+	/* "{"bul":[...]}\n": reopen the object. */
+	if (len < 2 || buf[len - 2] != '}')
+		return len;
+	len -= 2;
+	len += (size_t)snprintf(buf + len, size - len, ",\"correspondents\":[");
+	if (len < size)
+		len += mn_ro_format(buf + len, size - len, 1, mn_now());
+	if (len < size)
+		len += (size_t)snprintf(buf + len, size - len, "]}\n");
+	return len;
+}
+
 /* mip6ctl show bul|stats: formatted here, sent as IMSG_CTL_TEXT chunks. */
 void
 mn_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
@@ -435,6 +467,7 @@ mn_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 			return;
 		}
 		len = mn_format_bul(buf, sizeof(buf), json, &mn, mn_now());
+		len = mn_ctl_ro(buf, len, sizeof(buf), json);
 		break;
 	case CTL_SHOW_STATS:
 		len = mn_format_stats(buf, sizeof(buf), json, &mn);

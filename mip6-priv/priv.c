@@ -835,6 +835,7 @@ priv_sighup(evutil_socket_t sig, short ev, void *arg)
 	struct mip6_conf	*nconf;
 	char			 err[1024];
 	int			 r;
+	uint32_t		 v;
 
 	if (stopping)
 		return;
@@ -855,9 +856,14 @@ priv_sighup(evutil_socket_t sig, short ev, void *arg)
 	conf_free(conf);
 	conf = nconf;
 	log_setverbose(priv_verbose());
+	v = (uint32_t)priv_verbose();
 	for (r = 0; r < ROLE_MAX; r++)
-		if (children[r].name != NULL)
+		if (children[r].name != NULL) {
+			/* First, so the reload's own lines obey it. */
+			(void)priv_compose_child(&children[r], IMSG_VERBOSE, 0,
+			    -1, &v, sizeof(v));
 			priv_send_conf(&children[r]);
+		}
 	log_info("configuration reloaded from %s", conf->path);
 	priv_notify("READY=1");
 }

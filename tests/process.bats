@@ -278,3 +278,22 @@ status_field() {
 	[ -n "$nr" ]
 	[[ "$output" == *"seccomp: system call $nr is not allowed"* ]]
 }
+
+@test "SIGHUP applies a new log-level to the roles too" {
+	write_conf
+	start_priv
+	write_conf ha sig -- "log-level: warning"
+	kill -HUP "$PRIV"
+	wait_for 3 log_has "ha: log level now warning"
+	wait_for 3 log_has "sig: log level now warning"
+	# At warning, the next reload's info lines are gone from the roles.
+	: > "$LOG"
+	kill -HUP "$PRIV"
+	sleep 1
+	! log_has "ha: configuration reloaded"
+	! log_has "sig: configuration reloaded"
+	write_conf ha sig -- "log-level: debug"
+	kill -HUP "$PRIV"
+	wait_for 3 log_has "ha: log level now debug"
+	wait_for 3 log_has "ha: configuration reloaded"
+}
