@@ -9,14 +9,16 @@
 #
 #   BENCH_COUNTS   default "1000 10000 100000"
 #   BENCH_NCOA     care-of addresses on the foreign link (default 256)
-#   BENCH_WINDOW   BUs in flight (default 512)
+#   BENCH_WINDOW   BUs in flight (default 16384)
+#   BENCH_CLASSIC  bindings for the classic-data-path comparison (default
+#                  1000, 0: none; tests/bench/kernel.sh in the same boot)
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lab/topo.sh
 BIN=${MIP6_BIN_PLAIN:-$PWD/build}
 COUNTS=${BENCH_COUNTS:-1000 10000 100000}
 NCOA=${BENCH_NCOA:-256}
-WINDOW=${BENCH_WINDOW:-512}
+WINDOW=${BENCH_WINDOW:-16384}
 TD=$(mktemp -d /tmp/mip6-bench.XXXXXX)
 
 lab_topo_up f1 >/dev/null || { echo "bench-ha: the lab topology did not come up" >&2; exit 1; }
@@ -32,7 +34,10 @@ role_pid() {
 		grep -q '^Name:.*mip6-ha' "$p/status" 2>/dev/null && { echo "${p#/proc/}"; return; }
 	done
 }
+# busy jiffies of the whole guest (user-mode Linux: one CPU for all)
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 objects() {
 	local r p
@@ -49,6 +54,9 @@ for n in $COUNTS; do
 	  enable: true
 	  ipsec: disabled
 	  max-bindings: $((n + 1000))
+	  # sized for the run: every node may be in DAD or in the kernel queue
+	  dad-max-pending: $((n > 16384 ? n : 16384))
+	  kernel-max-pending: $((n > 8192 ? n : 8192))
 	  links:
 	    - interface: $HA_IF
 	      address: "$HA_ADDR"
@@ -71,26 +79,56 @@ for n in $COUNTS; do
 	obj0=$(objects)
 	rss_ha0=$(rss_kb "$ha") rss_priv0=$(rss_kb "$priv")
 	cpu_ha0=$(cpu_ticks "$ha") cpu_priv0=$(cpu_ticks "$priv")
+	busy0=$(busy)
 	echo "== $n mobile nodes (ipsec: disabled), $NCOA care-of addresses, window $WINDOW"
-	ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" -p "$HOME_PREFIX" \
-	    -c "$F1_PREFIX" -k "$NCOA" -i "$MN_IF" -n "$n" -w "$WINDOW" \
-	    -t 20000 register | tee "$TD/reg"
+	TIMEFORMAT='%U %S'
+	{ time ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" \
+	    -p "$HOME_PREFIX" -c "$F1_PREFIX" -k "$NCOA" -i "$MN_IF" -n "$n" \
+	    -w "$WINDOW" -t 20000 register >"$TD/reg" ; } 2>"$TD/gen"
+	cat "$TD/reg"
+	busy1=$(busy)
+	rss_ha1=$(rss_kb "$ha") rss_priv1=$(rss_kb "$priv")
+	hwm_ha1=$(hwm_kb "$ha") hwm_priv1=$(hwm_kb "$priv")
+	# where mip6-priv's memory is: resident kB per mapping kind
+	smaps_priv=$(awk '/^[0-9a-f]+-/ { m = ($6 == "") ? "anon" : $6 } /^Rss:/ { r[m] += $2 } END { for (k in r) if (r[k] > 1024) printf "%s %d kB; ", k, r[k] }' "/proc/$priv/smaps" 2>/dev/null)
+	cpu_ha1=$(cpu_ticks "$ha") cpu_priv1=$(cpu_ticks "$priv")
 	held=$("$BIN/mip6ctl" -s "$TD/run/ha.sock" show bindings | grep -c . || true)
 	obj1=$(objects)
-	rss_ha1=$(rss_kb "$ha") rss_priv1=$(rss_kb "$priv")
-	cpu_ha1=$(cpu_ticks "$ha") cpu_priv1=$(cpu_ticks "$priv")
-	ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" -p "$HOME_PREFIX" \
-	    -c "$F1_PREFIX" -k "$NCOA" -i "$MN_IF" -n "$n" -w "$WINDOW" \
-	    -t 20000 -s 100 refresh move dereg 2>&1 | sed 's/^/  /' || true
+	gen() {
+		ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" \
+		    -p "$HOME_PREFIX" -c "$F1_PREFIX" -k "$NCOA" -i "$MN_IF" \
+		    -n "$n" -w "$WINDOW" -t 20000 "$@"
+	}
+	# refresh as fast as answered (saturation), then at half that rate
+	echo "  mip6-priv resident by mapping: $smaps_priv"
+	gen -s 100 refresh >"$TD/refresh" 2>&1 || true
+	sed 's/^/  /' "$TD/refresh"
+	sat=$(sed -n 's/.*s: \([0-9]*\)\/s,.*/\1/p' "$TD/refresh")
+	if [ -n "$sat" ] && [ "$sat" -gt 3 ]; then
+		gen -s 200 -r $((sat / 2)) refresh 2>&1 |
+		    sed "s/^refresh /  refresh at half rate ($((sat / 2))\/s) /" || true
+		gen -s 250 -r $((sat / 4)) refresh 2>&1 |
+		    sed "s/^refresh /  refresh at a quarter ($((sat / 4))\/s) /" || true
+	fi
+	gen -s 300 move dereg 2>&1 | sed 's/^/  /' || true
 	awk -v n="$n" -v held="$held" -v o0="$obj0" -v o1="$obj1" \
 	    -v rh0="$rss_ha0" -v rh1="$rss_ha1" -v rp0="$rss_priv0" \
-	    -v rp1="$rss_priv1" -v ch0="$cpu_ha0" -v ch1="$cpu_ha1" \
-	    -v cp0="$cpu_priv0" -v cp1="$cpu_priv1" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+	    -v rp1="$rss_priv1" -v hh1="$hwm_ha1" -v hp1="$hwm_priv1" -v ch0="$cpu_ha0" -v ch1="$cpu_ha1" \
+	    -v cp0="$cpu_priv0" -v cp1="$cpu_priv1" -v hz="$(getconf CLK_TCK)" \
+	    -v b0="$busy0" -v b1="$busy1" -v gen="$(cat "$TD/gen")" 'BEGIN {
+		split(gen, g, " ")
 		printf "  held %d bindings (mip6ctl lines); kernel objects per binding %.2f (routes + proxy entries)\n", held, (o1 - o0) / n
-		printf "  resident memory per binding: mip6-ha %.0f B, mip6-priv %.0f B\n", (rh1 - rh0) * 1024 / n, (rp1 - rp0) * 1024 / n
-		printf "  CPU per 1,000 registrations: mip6-ha %.3f s, mip6-priv %.3f s\n", (ch1 - ch0) / hz * 1000 / n, (cp1 - cp0) / hz * 1000 / n
+		printf "  resident memory per binding: mip6-ha %.0f B, mip6-priv %.0f B (peak during the cold start: %.0f B, %.0f B)\n", (rh1 - rh0) * 1024 / n, (rp1 - rp0) * 1024 / n, (hh1 - rh0) * 1024 / n, (hp1 - rp0) * 1024 / n
+		printf "  CPU per 1,000 registrations: mip6-ha %.3f s, mip6-priv %.3f s, generator %.3f s, whole guest %.3f s\n", (ch1 - ch0) / hz * 1000 / n, (cp1 - cp0) / hz * 1000 / n, (g[1] + g[2]) * 1000 / n, (b1 - b0) / hz * 1000 / n
 	}'
 	kill -TERM "$priv"
 	wait "$priv" 2>/dev/null || true
 done
+# The classic data path (one ip6tnl device per binding, as UMIP does)
+# against mip6's shared device, kernel work only, in this same boot.
+CLASSIC=${BENCH_CLASSIC:-1000}
+if [ "$CLASSIC" -gt 0 ]; then
+	echo "== classic data path, same boot: $CLASSIC bindings (tests/bench/kernel.sh)"
+	BENCH_COUNTS=$CLASSIC sh tests/bench/kernel.sh 2>&1 | sed 's/^/  /'
+fi
 rm -rf "$TD"

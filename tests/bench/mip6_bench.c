@@ -5,6 +5,7 @@
  *
  *	mip6-bench -a HA -p HOME/64 -c COA/64 -i IFNAME [-n N] [-k NCOA]
  *	    [-w WINDOW] [-r RATE] [-l LIFETIME] [-t TIMEOUT] [-s SEQ] [-j]
+ *	    [-b BASE] [-o COAOFF] [-x RETRIES]
  *	    PHASE...
  *	mip6-bench -c COA/64 -k NCOA -i IFNAME --print-coas
  *
@@ -19,6 +20,12 @@
  * the Home Address option goes out as we build it and the source may
  * be any care-of address).  BAs are read from a packet socket on IFNAME
  * (the kernel here has no binding for them and drops them after us).
+ * -b BASE shifts the node numbers (node i plays BASE+i: two generators
+ * with disjoint nodes); -o COAOFF shifts the care-of address numbers
+ * (j = COAOFF + (BASE+i) mod NCOA: a generator with sources of its own);
+ * -x RETRIES sends a BU again, with the next
+ * sequence number, when its BA does not come within TIMEOUT (a mobile
+ * node's retransmission), and only then counts it lost.
  * Sequence numbers start after SEQ (default 0): a second run against the
  * same bindings needs a larger one.  Runs labelled as such need the home agent with `ipsec: disabled`.
  *
@@ -60,12 +67,14 @@ struct node {
 	uint16_t	 seq;
 	uint8_t		 done;		/* BA for this phase received */
 	uint8_t		 status;
+	uint8_t		 tries;		/* retransmissions of this phase */
 };
 
 static struct in6_addr	 ha, home, coa_net;
 static uint32_t		 n = 1000, ncoa = 256, window = 256, rate;
 static uint32_t		 lifetime = 600, timeout_ms = 5000;
 static uint16_t		 seq0;
+static uint32_t		 base, retries, coaoff;
 static int		 json, txfd = -1, rxfd = -1;
 static struct node	*nodes;
 static uint32_t		*lat_us;
@@ -77,7 +86,7 @@ usage(void)
 	    "usage: mip6-bench -a HA -p HOME/64 -c COA/64 -i IFNAME [-n N] "
 	    "[-k NCOA]\n"
 	    "           [-w WINDOW] [-r RATE] [-l LIFETIME] [-t TIMEOUT-MS] "
-	    "[-s SEQ] [-j] PHASE...\n"
+	    "[-s SEQ] [-b BASE] [-o COAOFF] [-x RETRIES] [-j] PHASE...\n"
 	    "       mip6-bench -c COA/64 -k NCOA -i IFNAME --print-coas\n"
 	    "PHASE: register refresh move dereg\n");
 	exit(2);
@@ -142,22 +151,61 @@ static uint32_t
 coa_index(enum phase ph, uint32_t i)
 {
 	/* move and every phase after it use the shifted care-of address */
-	return ph >= PH_MOVE ? (i + 1) % ncoa : i % ncoa;
+	return coaoff + (ph >= PH_MOVE ? (i + 1) % ncoa : i % ncoa);
+}
+
+#define TX_BATCH	64
+#define PKT_MAX		(40 + 24 + 64)
+
+/* BUs built and not yet sent: one sendmmsg for up to TX_BATCH (the lab
+ * is one CPU for the generator and the home agent: fewer syscalls). */
+static uint8_t		 tx_pkt[TX_BATCH][PKT_MAX];
+static struct iovec	 tx_iov[TX_BATCH];
+static struct mmsghdr	 tx_mm[TX_BATCH];
+static uint32_t		 tx_node[TX_BATCH];
+static struct sockaddr_in6 tx_to;
+static unsigned int	 tx_n;
+
+static void
+tx_flush(void)
+{
+	unsigned int	 off = 0, k;
+	uint64_t	 t;
+	int		 r;
+
+	while (off < tx_n) {
+		r = sendmmsg(txfd, tx_mm + off, tx_n - off, 0);
+		if (r == -1) {
+			if (errno != ENOBUFS && errno != EAGAIN &&
+			    errno != EINTR)
+				die("send: %s", strerror(errno));
+			usleep(200);
+			continue;
+		}
+		t = now_ns();
+		for (k = off; k < off + (unsigned int)r; k++)
+			nodes[tx_node[k]].sent_ns = t;
+		off += (unsigned int)r;
+	}
+	tx_n = 0;
 }
 
 static void
 send_bu(enum phase ph, uint32_t i)
 {
-	uint8_t		 pkt[40 + 24 + 64];
-	struct ip6_hdr	*ip = (struct ip6_hdr *)pkt;
-	struct sockaddr_in6 sin6;
+	uint8_t		*pkt;
+	struct ip6_hdr	*ip;
 	struct mh_msg	 m;
 	struct in6_addr	 hoa, coa;
 	size_t		 hlen, mlen;
 
-	make_addr(&hoa, &home, 0x0a, i);
-	make_addr(&coa, &coa_net, 0x0c, coa_index(ph, i));
-	memset(pkt, 0, sizeof(pkt));
+	if (tx_n == TX_BATCH)
+		tx_flush();
+	pkt = tx_pkt[tx_n];
+	ip = (struct ip6_hdr *)pkt;
+	make_addr(&hoa, &home, 0x0a, base + i);
+	make_addr(&coa, &coa_net, 0x0c, coa_index(ph, base + i));
+	memset(pkt, 0, PKT_MAX);
 	if (mh_hao_build(IPPROTO_MH, &hoa, pkt + 40, 24, &hlen) != MH_OK)
 		die("cannot build the Home Address option");
 	memset(&m, 0, sizeof(m));
@@ -167,7 +215,7 @@ send_bu(enum phase ph, uint32_t i)
 	m.u.bu.flags = MH_BU_F_A | MH_BU_F_H;
 	m.u.bu.lifetime = ph == PH_DEREG ? 0 : mip6_sec_to_lifetime(lifetime);
 	if (mh_build(&m, NULL, 0, &hoa, &ha, pkt + 40 + hlen,
-	    sizeof(pkt) - 40 - hlen, &mlen) != MH_OK)
+	    PKT_MAX - 40 - hlen, &mlen) != MH_OK)
 		die("cannot build the Binding Update");
 	ip->ip6_flow = htonl(6u << 28);
 	ip->ip6_plen = htons((uint16_t)(hlen + mlen));
@@ -175,18 +223,18 @@ send_bu(enum phase ph, uint32_t i)
 	ip->ip6_hlim = 64;
 	ip->ip6_src = coa;
 	ip->ip6_dst = ha;
-	memset(&sin6, 0, sizeof(sin6));
-	sin6.sin6_family = AF_INET6;
-	sin6.sin6_addr = ha;
-	for (;;) {
-		if (sendto(txfd, pkt, 40 + hlen + mlen, 0,
-		    (struct sockaddr *)&sin6, sizeof(sin6)) != -1)
-			break;
-		if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
-			die("send: %s", strerror(errno));
-		usleep(200);
-	}
-	nodes[i].sent_ns = now_ns();
+	tx_to.sin6_family = AF_INET6;
+	tx_to.sin6_addr = ha;
+	tx_iov[tx_n].iov_base = pkt;
+	tx_iov[tx_n].iov_len = 40 + hlen + mlen;
+	memset(&tx_mm[tx_n], 0, sizeof(tx_mm[tx_n]));
+	tx_mm[tx_n].msg_hdr.msg_name = &tx_to;
+	tx_mm[tx_n].msg_hdr.msg_namelen = sizeof(tx_to);
+	tx_mm[tx_n].msg_hdr.msg_iov = &tx_iov[tx_n];
+	tx_mm[tx_n].msg_hdr.msg_iovlen = 1;
+	tx_node[tx_n++] = i;
+	/* outstanding; tx_flush stamps the time it went */
+	nodes[i].sent_ns = 1;
 }
 
 /* One frame from the packet socket: a BA with a type 2 routing header
@@ -232,7 +280,7 @@ parse_ba(const uint8_t *p, size_t len, uint8_t *status)
 		return -1;
 	i = (uint32_t)hoa.s6_addr[12] << 24 | (uint32_t)hoa.s6_addr[13] << 16 |
 	    (uint32_t)hoa.s6_addr[14] << 8 | hoa.s6_addr[15];
-	if (i >= n || m.u.ba.seq != nodes[i].seq)
+	if (i < base || (i -= base) >= n || m.u.ba.seq != nodes[i].seq)
 		return -1;
 	*status = m.u.ba.status;
 	return (long)i;
@@ -249,11 +297,16 @@ cmp_u32(const void *a, const void *b)
 static void
 run_phase(enum phase ph)
 {
-	uint8_t		 buf[2048];
+	static uint8_t	 rbuf[RX_BATCH][2048];
+	struct iovec	 riov[RX_BATCH];
+	struct mmsghdr	 rmm[RX_BATCH];
+	int		 nr, q;
 	uint32_t	 next = 0, outstanding = 0, answered = 0, lost = 0, nlat = 0;
-	uint32_t	 st[256], i, k;
-	uint64_t	 t0, tlast, now, tmo = (uint64_t)timeout_ms * 1000000ull;
+	uint32_t	 st[256], i, k, nretx = 0;
+	uint64_t	 t0, tlast, tscan, now, tmo = (uint64_t)timeout_ms * 1000000ull;
 	struct pollfd	 pfd;
+	uint64_t	 due;
+	int		 wait_ms;
 	double		 secs;
 	ssize_t		 r;
 	long		 idx;
@@ -263,8 +316,9 @@ run_phase(enum phase ph)
 	for (i = 0; i < n; i++) {
 		nodes[i].done = 0;
 		nodes[i].sent_ns = 0;
+		nodes[i].tries = 0;
 	}
-	t0 = tlast = now_ns();
+	t0 = tlast = tscan = now_ns();
 	while (answered + lost < n) {
 		now = now_ns();
 		/* send while the window and the rate allow */
@@ -273,18 +327,37 @@ run_phase(enum phase ph)
 			send_bu(ph, next++);
 			outstanding++;
 		}
+		tx_flush();
+		/* Sleep until a BA comes, the next BU is due or 50 ms (for
+		 * the expiry scan): no busy polling, the generator shares
+		 * the lab's one CPU with the home agent. */
+		wait_ms = 50;
+		if (rate != 0 && next < n && outstanding < window) {
+			due = (uint64_t)next * 1000000000ull / rate;
+			now = now_ns() - t0;
+			wait_ms = due <= now ? 0 : (int)((due - now) / 1000000 + 1);
+			if (wait_ms > 50)
+				wait_ms = 50;
+		}
 		pfd.fd = rxfd;
 		pfd.events = POLLIN;
-		(void)poll(&pfd, 1, 1);
+		(void)poll(&pfd, 1, wait_ms);
 		for (k = 0; k < RX_BATCH; k++) {
-			r = recv(rxfd, buf, sizeof(buf), MSG_DONTWAIT);
-			if (r <= 0)
-				break;
-			if ((idx = parse_ba(buf, (size_t)r, &status)) < 0)
+			riov[k].iov_base = rbuf[k];
+			riov[k].iov_len = sizeof(rbuf[k]);
+			memset(&rmm[k], 0, sizeof(rmm[k]));
+			rmm[k].msg_hdr.msg_iov = &riov[k];
+			rmm[k].msg_hdr.msg_iovlen = 1;
+		}
+		nr = recvmmsg(rxfd, rmm, RX_BATCH, MSG_DONTWAIT, NULL);
+		if (nr > 0)
+			now = now_ns();
+		for (q = 0; q < nr; q++) {
+			r = (ssize_t)rmm[q].msg_len;
+			if ((idx = parse_ba(rbuf[q], (size_t)r, &status)) < 0)
 				continue;
 			if (nodes[idx].done || nodes[idx].sent_ns == 0)
 				continue;
-			now = now_ns();
 			nodes[idx].done = 1;
 			nodes[idx].status = status;
 			lat_us[nlat++] = (uint32_t)((now -
@@ -295,17 +368,28 @@ run_phase(enum phase ph)
 			outstanding--;
 			tlast = now;
 		}
-		/* expire: a BU with no BA within the timeout is lost */
+		/* expire: a BU with no BA within the timeout is lost (the
+		 * scan is O(N): at most every 50 ms) */
 		now = now_ns();
-		if (outstanding > 0 && next > 0) {
+		if (outstanding > 0 && next > 0 && now - tscan > 50000000ull) {
+			tscan = now;
 			for (i = 0; i < next; i++) {
 				if (nodes[i].sent_ns != 0 &&
+				    now - nodes[i].sent_ns > tmo &&
+				    nodes[i].tries < retries) {
+					/* again, with the next sequence number,
+					 * as a mobile node would */
+					nodes[i].tries++;
+					nretx++;
+					send_bu(ph, i);
+				} else if (nodes[i].sent_ns != 0 &&
 				    now - nodes[i].sent_ns > tmo) {
 					nodes[i].sent_ns = 0;
 					lost++;
 					outstanding--;
 				}
 			}
+			tx_flush();
 		}
 	}
 	secs = (double)(tlast - t0) / 1e9;
@@ -313,9 +397,9 @@ run_phase(enum phase ph)
 #define PCT(p)	(nlat ? lat_us[(size_t)((nlat - 1) * (p))] / 1000.0 : 0.0)
 	if (json) {
 		printf("{\"phase\":\"%s\",\"nodes\":%u,\"answered\":%u,"
-		    "\"lost\":%u,\"seconds\":%.3f,\"per_second\":%.0f,"
+		    "\"lost\":%u,\"retransmitted\":%u,\"seconds\":%.3f,\"per_second\":%.0f,"
 		    "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,"
-		    "\"status\":{", phase_names[ph], n, answered, lost, secs,
+		    "\"status\":{", phase_names[ph], n, answered, lost, nretx, secs,
 		    secs > 0 ? answered / secs : 0.0, PCT(0.5), PCT(0.99),
 		    PCT(1.0));
 		for (i = 0, k = 0; i < 256; i++)
@@ -331,6 +415,8 @@ run_phase(enum phase ph)
 		for (i = 0; i < 256; i++)
 			if (st[i])
 				printf(" %u:%u", i, st[i]);
+		if (nretx > 0)
+			printf(", %u retransmitted", nretx);
 		printf("\n");
 	}
 #undef PCT
@@ -353,13 +439,24 @@ main(int argc, char *argv[])
 	int		 ch, have_ha = 0, have_home = 0, have_coa = 0, print = 0;
 	int		 nph = 0, sz = 64 << 20, i, j;
 
-	while ((ch = getopt_long(argc, argv, "a:c:i:jk:l:n:p:r:s:t:w:", longopts,
+	while ((ch = getopt_long(argc, argv, "a:b:c:i:jk:l:n:o:p:r:s:t:w:x:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			if (inet_pton(AF_INET6, optarg, &ha) != 1)
 				die("-a %s: not an IPv6 address", optarg);
 			have_ha = 1;
+			break;
+		case 'b':
+			base = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'o':
+			coaoff = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'x':
+			retries = (uint32_t)strtoul(optarg, NULL, 0);
+			if (retries > 255)
+				retries = 255;
 			break;
 		case 'c':
 			parse_net(optarg, &coa_net);
@@ -449,6 +546,11 @@ main(int argc, char *argv[])
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_IPV6);
 	sll.sll_ifindex = (int)ifindex;
+#ifdef PACKET_IGNORE_OUTGOING
+	/* our own BUs are not for us to parse */
+	(void)setsockopt(rxfd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &(int){ 1 },
+	    sizeof(int));
+#endif
 	if (bind(rxfd, (struct sockaddr *)&sll, sizeof(sll)) == -1)
 		die("bind %s: %s", ifname, strerror(errno));
 
