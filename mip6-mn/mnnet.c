@@ -28,8 +28,9 @@
 #include "proto.h"
 #include "role.h"
 #include "mn.h"
-#include "ratelog.h"
 #include "mndhaad.h"
+#include "ratelog.h"
+#include "mnro.h"
 
 #define MN_RXBUF	2048
 /* Messages read per readiness event before the loop looks elsewhere. */
@@ -267,7 +268,9 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 	if (m.type < 8)
 		mn.ctr.rx_mh[m.type]++;
 	if (memcmp(src, &mn.bul.ha, sizeof(*src)) != 0) {
-		/* Route optimization (mip6-sig's side of it) is not ours. */
+		/* A correspondent of route optimization (mnro.c)? */
+		if (mn_ro_input(&m, buf, len, src, rh2))
+			return;
 		mn.ctr.rx_mh_foreign++;
 		log_debug("%s from %s: not our home agent", mh_type_str(m.type)
 		    ? mh_type_str(m.type) : "MH", a);

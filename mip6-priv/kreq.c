@@ -623,7 +623,7 @@ kr_role_start(uint32_t role)
 				    c->ha.links[i].ifname);
 		}
 		(void)kr_sysctl_if("all", "forwarding", "1");
-		xfrm_hao_accept(1, kr_start_cb, &err);
+		xfrm_hao_accept(1, 1, kr_start_cb, &err);
 		for (i = 0; i < c->ha.nmns; i++) {
 			const struct conf_mn	*m = &c->ha.mns[i];
 			const struct in6_addr	*ha = &c->ha.links[0].addr;
@@ -667,7 +667,7 @@ kr_role_start(uint32_t role)
 		}
 		break;
 	case ROLE_SIG:
-		xfrm_hao_accept(1, kr_start_cb, &err);
+		xfrm_hao_accept(1, 0, kr_start_cb, &err);
 		break;
 	}
 	kr_wait();

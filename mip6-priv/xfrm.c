@@ -289,6 +289,12 @@ xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 		xfrm_sel(&sel, me, them, IPPROTO_MH, -1);
 		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
 		    XFRM_PRIO_RO - 1, NULL, 0), cb, arg, &n);
+	} else {
+		/* Mobile node: a HoTI (a refresh's) goes through the home
+		 * agent without the option (RFC 6275 5.2.5). */
+		xfrm_sel(&sel, me, them, IPPROTO_MH, MH_TYPE_HOTI);
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
+		    XFRM_PRIO_RO - 1, NULL, 0), cb, arg, &n);
 	}
 	xfrm_sel(&sel, them, me, 0, -1);
 	ts.proto = inp;
@@ -306,7 +312,7 @@ xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 }
 
 int
-xfrm_hao_accept(int add, kr_cb cb, void *arg)
+xfrm_hao_accept(int add, int mps, kr_cb cb, void *arg)
 {
 	struct xfrm_selector	 sel;
 	struct xfrm_tmplspec	 ts;
@@ -334,9 +340,13 @@ xfrm_hao_accept(int add, kr_cb cb, void *arg)
 	 * the IPv6 header with the next header of the last one), so a 146
 	 * behind a Home Address option never matches type 146.
 	 */
-	xfrm_sel(&sel, NULL, NULL, IPPROTO_ICMPV6, -1);
-	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
-	    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
+	if (mps) {
+		/* Home agent only: on a correspondent every ping with the
+		 * option would pass without a binding (no Binding Error). */
+		xfrm_sel(&sel, NULL, NULL, IPPROTO_ICMPV6, -1);
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
+		    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
+	}
 	if (!add)
 		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_DSTOPTS, &any, &any,
 		    &any), cb, arg, &n);

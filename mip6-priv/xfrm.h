@@ -42,9 +42,10 @@ int	 xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 
 /*
  * The state and policy that accept a Home Address option from any mobile
- * node on the Mobility Header (home agent, correspondent: BU reception).
+ * node on the Mobility Header (home agent, correspondent: BU reception);
+ * mps: also on ICMPv6 (a home agent's Mobile Prefix Solicitations).
  */
-int	 xfrm_hao_accept(int add, kr_cb, void *arg);
+int	 xfrm_hao_accept(int add, int mps, kr_cb, void *arg);
 
 /*
  * Mobile node <-> home agent signalling (mn: we are the mobile node).

@@ -57,6 +57,9 @@ need_daemons() {
 
 # The correspondent's mip6-priv; its role socket is sig.sock.
 cn_start() {
+	# A fresh log: its "serving" line is this start's.
+	[ -f "$ROAM_DIR/cn.log" ] && cat "$ROAM_DIR/cn.log" >>"$ROAM_DIR/cn.old.log"
+	: >"$ROAM_DIR/cn.log"
 	ip netns exec cn "$ROAM_BIN/mip6-priv" -d -f "$ROAM_CONF/cn.yaml" \
 		>>"$ROAM_DIR/cn.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$ROAM_DIR/cn.pid"
@@ -247,7 +250,12 @@ mn_log_number_before() {
 	wait_mn_log "ro $CN_ADDR: refreshed at care-of $MN_COA_F2" \
 		$(($(mn_log_count "ro $CN_ADDR: refreshed at care-of $MN_COA_F2") + 1)) 20
 	roam_stop cn
+	echo "--- correspondent's kernel after the stop"
+	ip -n cn xfrm state
+	ip -n cn xfrm policy
 	cn_start
+	echo "--- after the start"
+	ip -n cn xfrm state
 	run cn_ctl show bindings
 	[[ "$output" != *"$MN_HOA"* ]]
 	roam_ping_start restart "$IVAL"
