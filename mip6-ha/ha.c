@@ -41,6 +41,7 @@
 #include "mh.h"
 #include "mhsock.h"
 #include "proto.h"
+#include "ratelog.h"
 #include "role.h"
 
 /* RFC 4861 RETRANS_TIMER: how long a DAD probe waits for a defender. */
@@ -91,6 +92,7 @@ static int	 ha_shed(const struct hareg_result *, int was_active);
 static const struct hanet_if *ha_if(const char *name);
 static void	 ha_link_event(const struct kr_ev_link *);
 static int64_t	 ha_now_ms(void);
+static void	 ha_log_discard(const struct in6_addr *, const char *);
 static int	 ha_esp(const struct in6_addr *hoa);
 
 static const struct role_ops ha_ops = {
@@ -317,6 +319,21 @@ ha_dispatch_main(const struct imsg *imsg)
 	}
 }
 
+/* A malformed message: counted always, logged a line a second at most. */
+static void
+ha_log_discard(const struct in6_addr *from, const char *why)
+{
+	static struct ratelog	 rl;
+	uint64_t		 held;
+	char			 a[ADDR_STRLEN];
+
+	if (!ratelog_allow(&rl, ha_now_ms(), &held))
+		return;
+	log_warnx("MH from %s discarded: %s (%llu more discarded messages "
+	    "not logged)", addr_ntop(from, a, sizeof(a)), why,
+	    (unsigned long long)held);
+}
+
 static void
 ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 {
@@ -355,8 +372,7 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 			ha_ctr_rx(&ha_ctr, buf[2]);
 		if (err != MH_OK) {
 			ha_ctr_rx_err(&ha_ctr, err);
-			log_debug("MH from %s: %s", addr_ntop(&rx.src, a,
-			    sizeof(a)), mh_err_str(err));
+			ha_log_discard(&rx.src, mh_err_str(err));
 			if (m.answer.kind == MH_ANSWER_BE)
 				ha_send_be(&rx, m.answer.be_status);
 			continue;

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "mh.h"
 #include "proto.h"
+#include "ratelog.h"
 #include "role.h"
 #include "sig.h"
 
@@ -55,6 +56,7 @@ static uint32_t	 sig_ro(uint32_t type, const struct in6_addr *hoa,
 static void	 sig_kr_reply(uint32_t reqid, const struct kr_reply *);
 static void	 sig_xfrm_event(const struct kr_ev_xfrm *);
 static void	 sig_unbind(struct cn_entry *, void *);
+static void	 sig_log_discard(const struct in6_addr *, const char *);
 
 /* Control requests (mip6ctl). */
 static const struct control_handler sig_ctl[] = {
@@ -333,6 +335,21 @@ sig_kr_reply(uint32_t reqid, const struct kr_reply *rep)
 	free(p);
 }
 
+/* A malformed message: counted always, logged a line a second at most. */
+static void
+sig_log_discard(const struct in6_addr *from, const char *why)
+{
+	static struct ratelog	 rl;
+	uint64_t		 held;
+	char			 a[ADDR_STRLEN];
+
+	if (!ratelog_allow(&rl, sig_now_ms(), &held))
+		return;
+	log_warnx("MH from %s discarded: %s (%llu more discarded messages "
+	    "not logged)", addr_ntop(from, a, sizeof(a)), why,
+	    (unsigned long long)held);
+}
+
 void
 sig_input(const uint8_t *buf, size_t len, const struct sig_pkt *pkt)
 {
@@ -350,6 +367,7 @@ sig_input(const uint8_t *buf, size_t len, const struct sig_pkt *pkt)
 	/* The raw socket verified the checksum (IPV6_CHECKSUM). */
 	if ((err = mh_parse(buf, len, NULL, NULL, &m)) != MH_OK) {
 		cn_ctr_rx_err(&s->ctr, err);
+		sig_log_discard(from, mh_err_str(err));
 		if (err == MH_ERR_TYPE) {
 			cn_ctr_misc(&s->ctr, CN_CTR_RX_UNKNOWN_TYPE);
 			/* RFC 6275 9.2: BE 2 to the source; a home agent on
