@@ -359,9 +359,9 @@ mn_icmp_read(evutil_socket_t fd, short ev, void *arg)
 	struct in6_pktinfo	 pi;
 	struct mv_ra		 ra;
 	ssize_t			 n;
-	int			 hops, have_pi;
+	int			 hops, have_pi, i;
 
-	for (;;) {
+	for (i = 0; i < MN_RX_BURST; i++) {
 		iov.iov_base = buf;
 		iov.iov_len = sizeof(buf);
 		memset(&msg, 0, sizeof(msg));
