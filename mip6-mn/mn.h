@@ -25,6 +25,10 @@ struct mn_counters {
 	uint64_t	 tx_failed;		/* sendmsg errors */
 	uint64_t	 kernel_requests;
 	uint64_t	 handovers;		/* decisions that changed */
+	/* home-agent: dhaad (mndhaad.c) */
+	uint64_t	 dhaad_tx_request, dhaad_rx_reply, dhaad_reply_ignored;
+	uint64_t	 dhaad_gave_up, mpd_tx_solicit, mpd_rx_adv;
+	uint64_t	 mpd_adv_ignored;
 };
 
 struct mn_engine {

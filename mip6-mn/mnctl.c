@@ -168,6 +168,14 @@ mn_format_stats(char *buf, size_t size, int json, const struct mn_engine *e)
 	stat1(&f, json, &first, "rs.sent", c->tx_rs);
 	stat1(&f, json, &first, "kernel.requests", c->kernel_requests);
 	stat1(&f, json, &first, "kernel.failed", b->kernel_failed);
+	stat1(&f, json, &first, "dhaad.tx_request", c->dhaad_tx_request);
+	stat1(&f, json, &first, "dhaad.rx_reply", c->dhaad_rx_reply);
+	stat1(&f, json, &first, "dhaad.reply_ignored", c->dhaad_reply_ignored);
+	stat1(&f, json, &first, "dhaad.gave_up", c->dhaad_gave_up);
+	stat1(&f, json, &first, "mpd.tx_solicitation", c->mpd_tx_solicit);
+	stat1(&f, json, &first, "mpd.rx_advertisement", c->mpd_rx_adv);
+	stat1(&f, json, &first, "mpd.advertisement_ignored",
+	    c->mpd_adv_ignored);
 	if (json)
 		fb_printf(&f, "}\n");
 	return f.len;

@@ -117,7 +117,7 @@ mnd_send_request(void)
 		log_warn("DHAAD request to %s", inet_ntop(AF_INET6, &any, a,
 		    sizeof(a)));
 	else {
-		mndhaad.tx_request++;
+		mn.ctr.dhaad_tx_request++;
 		log_info("DHAAD request %u from %s", mndhaad.id,
 		    inet_ntop(AF_INET6, &mndhaad.coa, a, sizeof(a)));
 	}
@@ -134,7 +134,7 @@ mnd_request_timer(evutil_socket_t fd, short ev, void *arg)
 		return;
 	if (mndhaad.tries > DHAAD_RETRIES) {
 		mndhaad.active = 0;
-		mndhaad.gave_up++;
+		mn.ctr.dhaad_gave_up++;
 		log_warnx("home-agent: dhaad: no reply after %u requests; "
 		    "trying again on the next move", mndhaad.tries);
 		return;
@@ -154,7 +154,7 @@ mnd_reply(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 	if (!mndhaad.active || m->id != mndhaad.id || m->nhas == 0 ||
 	    (rx->has_dst && memcmp(&rx->dst, &mndhaad.coa,
 	    sizeof(rx->dst)) != 0)) {
-		mndhaad.reply_ignored++;
+		mn.ctr.dhaad_reply_ignored++;
 		return;
 	}
 	/* The first one: the list comes by preference (RFC 6275 11.4.1).
@@ -168,12 +168,12 @@ mnd_reply(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 	}
 	if (memcmp(&net_ha, &net_hoa, sizeof(net_ha)) != 0 ||
 	    memcmp(&ha, &c->mn.hoa, sizeof(ha)) == 0) {
-		mndhaad.reply_ignored++;
+		mn.ctr.dhaad_reply_ignored++;
 		log_warnx("DHAAD reply names %s, not on the home link",
 		    inet_ntop(AF_INET6, &ha, a, sizeof(a)));
 		return;
 	}
-	mndhaad.rx_reply++;
+	mn.ctr.dhaad_rx_reply++;
 	mndhaad.active = 0;
 	mndhaad.known = 1;
 	evtimer_del(mnd_ev_req);
@@ -217,7 +217,7 @@ mnd_send_mps(void)
 		log_warn("prefix solicitation to %s", inet_ntop(AF_INET6,
 		    &mn.bul.ha, a, sizeof(a)));
 	else {
-		mndhaad.tx_solicit++;
+		mn.ctr.mpd_tx_solicit++;
 		log_info("prefix solicitation %u to %s", mndhaad.mps_id,
 		    inet_ntop(AF_INET6, &mn.bul.ha, a, sizeof(a)));
 	}
@@ -266,12 +266,12 @@ mnd_adv(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 	    !rx->has_dst ||
 	    memcmp(&rx->dst, &mn.bul.hoa, sizeof(rx->dst)) != 0 ||
 	    (mndhaad.mps_pending && m->id != mndhaad.mps_id)) {
-		mndhaad.adv_ignored++;
+		mn.ctr.mpd_adv_ignored++;
 		log_debug("prefix advertisement from %s ignored",
 		    inet_ntop(AF_INET6, &rx->src, a, sizeof(a)));
 		return;
 	}
-	mndhaad.rx_adv++;
+	mn.ctr.mpd_rx_adv++;
 	mndhaad.mps_pending = 0;
 	evtimer_del(mnd_ev_mps);
 	for (i = 0; i < m->npfx; i++) {
@@ -320,28 +320,4 @@ mnd_read(evutil_socket_t fd, short ev, void *arg)
 		else if (m.type == ICMP6_MOBILEPREFIX_ADV)
 			mnd_adv(&m, &rx);
 	}
-}
-
-size_t
-mndhaad_format(char *buf, size_t size, int json)
-{
-	int	 n;
-
-	n = snprintf(buf, size, json ?
-	    "\"dhaad.tx_request\":%llu,\"dhaad.rx_reply\":%llu,"
-	    "\"dhaad.reply_ignored\":%llu,\"dhaad.gave_up\":%llu,"
-	    "\"mpd.tx_solicitation\":%llu,\"mpd.rx_advertisement\":%llu,"
-	    "\"mpd.advertisement_ignored\":%llu" :
-	    "dhaad.tx_request %llu\ndhaad.rx_reply %llu\n"
-	    "dhaad.reply_ignored %llu\ndhaad.gave_up %llu\n"
-	    "mpd.tx_solicitation %llu\nmpd.rx_advertisement %llu\n"
-	    "mpd.advertisement_ignored %llu\n",
-	    (unsigned long long)mndhaad.tx_request,
-	    (unsigned long long)mndhaad.rx_reply,
-	    (unsigned long long)mndhaad.reply_ignored,
-	    (unsigned long long)mndhaad.gave_up,
-	    (unsigned long long)mndhaad.tx_solicit,
-	    (unsigned long long)mndhaad.rx_adv,
-	    (unsigned long long)mndhaad.adv_ignored);
-	return n < 0 ? 0 : (size_t)n;
 }

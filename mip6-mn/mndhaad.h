@@ -36,9 +36,6 @@ struct mndhaad_state {
 	uint64_t	 prefix_expires;	/* ms; 0 unknown */
 	uint32_t	 prefix_valid;		/* s, from the last 147 */
 	uint64_t	 mps_next;		/* ms; 0 none */
-	/* counters (`mip6ctl show stats`) */
-	uint64_t	 tx_request, rx_reply, reply_ignored, gave_up;
-	uint64_t	 tx_solicit, rx_adv, adv_ignored;
 };
 
 extern struct mndhaad_state mndhaad;
@@ -48,6 +45,5 @@ void	 mndhaad_init(void);
 void	 mndhaad_away(const struct in6_addr *coa);
 /* The BUL's state changed or a BA came: ask for prefixes when due. */
 void	 mndhaad_ba(uint8_t status);
-size_t	 mndhaad_format(char *, size_t, int json);
 
 #endif

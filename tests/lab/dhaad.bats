@@ -255,6 +255,8 @@ ha_has_binding() {
 	[ "$(counter mpd.tx_advertisement)" = 2 ]
 	run "$PLAIN/mip6ctl" -s "$MN_RUN/mn.sock" show stats
 	echo "$output"
+	grep -Eq '^dhaad\.rx_reply +1$' <<<"$output"
+	grep -Eq '^mpd\.rx_advertisement +1$' <<<"$output"
 	lab_kill_pidfile "$HA_DIR/mnpriv.pid"
 }
 
