@@ -123,6 +123,8 @@ mn_init(const struct mip6_conf *c)
 	mndhaad_init();
 	memset(&sub, 0, sizeof(sub));
 	sub.mask = KR_SUB_LINK | KR_SUB_ADDR | KR_SUB_ROUTE | KR_SUB_NEIGH;
+	if (mnro.all)
+		sub.mask |= KR_SUB_XFRM;	/* correspondents (acquire) */
 	mn_sub_id = role_reqid();
 	role_compose_main(IMSG_KR_SUBSCRIBE, mn_sub_id, -1, &sub, sizeof(sub));
 }
@@ -411,7 +413,11 @@ mn_dispatch_main(const struct imsg *imsg)
 		}
 		return 1;
 	case IMSG_KR_EV_XFRM:
-		break;
+		if (!proto_check_len(imsg->datalen, sizeof(struct kr_ev_xfrm)))
+			fatalx("parent: xfrm event of length %zu",
+			    imsg->datalen);
+		mn_ro_xfrm_event(imsg->data);
+		return 1;
 	default:
 		return 0;
 	}

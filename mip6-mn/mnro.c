@@ -19,6 +19,7 @@
 #include <event2/event.h>
 #include <openssl/crypto.h>
 
+#include "addr.h"
 #include "config.h"
 #include "log.h"
 #include "mh.h"
@@ -53,6 +54,7 @@ static void	 mnro_send_bu(struct mnro_cn *, uint64_t, int first);
 static void	 mnro_fallback(struct mnro_cn *, uint64_t, int giveup,
 		    const char *);
 static void	 mnro_kernel(struct mnro_cn *, int add);
+static void	 mnro_cn_init(struct mnro_cn *, const struct in6_addr *);
 
 static int
 addr_eq(const struct in6_addr *a, const struct in6_addr *b)
@@ -103,17 +105,21 @@ mn_ro_init(const struct mip6_conf *c)
 		    "traffic from the home address)");
 		return;
 	}
-	for (i = 0; i < c->mn.nro_cns && mnro.ncns < MNRO_MAX_CNS; i++) {
-		struct mnro_cn	*e = &mnro.cns[mnro.ncns++];
-
-		e->cn = c->mn.ro_cns[i];
-		e->last_status = -1;
-		e->seq = (uint16_t)arc4random_uniform(0x8000);
-		e->backoff_ms = c->mn.initial_bindack_timeout_ms;
-	}
+	for (i = 0; i < c->mn.nro_cns && mnro.ncns < MNRO_MAX_CNS; i++)
+		mnro_cn_init(&mnro.cns[mnro.ncns++], &c->mn.ro_cns[i]);
 	if (c->mn.nro_cns > MNRO_MAX_CNS)
 		log_warnx("route-optimization: only the first %d "
 		    "correspondents are used", MNRO_MAX_CNS);
+}
+
+static void
+mnro_cn_init(struct mnro_cn *e, const struct in6_addr *cn)
+{
+	memset(e, 0, sizeof(*e));
+	e->cn = *cn;
+	e->last_status = -1;
+	e->seq = (uint16_t)arc4random_uniform(0x8000);
+	e->backoff_ms = role_conf()->mn.initial_bindack_timeout_ms;
 }
 
 static struct mnro_cn *
@@ -789,6 +795,37 @@ mnro_schedule(void)
 	tv.tv_sec = (time_t)(d / MNRO_MS);
 	tv.tv_usec = (suseconds_t)((d % MNRO_MS) * 1000);
 	evtimer_add(ev_ro, &tv);
+}
+
+/*
+ * route-optimization: all.  mip6-priv's trigger policy makes the kernel
+ * announce a packet from the home address to a correspondent that has no
+ * route-optimization states yet (the packet itself goes on unchanged).
+ */
+void
+mn_ro_xfrm_event(const struct kr_ev_xfrm *ev)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	if (!mnro.all || ev->kind != KR_XFRM_ACQUIRE ||
+	    ev->proto != IPPROTO_DSTOPTS || !addr_eq(&ev->src, &mn.bul.hoa))
+		return;
+	if (!addr_is_global_unicast(&ev->dst) ||
+	    addr_eq(&ev->dst, &mn.bul.ha) || addr_eq(&ev->dst, &mn.bul.hoa) ||
+	    mnro_find(&ev->dst) != NULL)
+		return;
+	if (mnro.ncns >= MNRO_MAX_CNS) {
+		if (!mnro.full_logged)
+			log_warnx("route-optimization: %d correspondents "
+			    "already; %s stays on the tunnel", MNRO_MAX_CNS,
+			    ntop(&ev->dst, a));
+		mnro.full_logged = 1;
+		return;
+	}
+	mnro_cn_init(&mnro.cns[mnro.ncns++], &ev->dst);
+	log_info("ro %s: a correspondent (traffic from the home address)",
+	    ntop(&ev->dst, a));
+	mn_ro_sync();
 }
 
 void

@@ -97,6 +97,7 @@ struct mnro_cn {
 struct mnro {
 	int		 enabled;		/* a policy other than none */
 	int		 all;			/* route-optimization: all */
+	int		 full_logged;
 	struct mnro_cn	 cns[MNRO_MAX_CNS];
 	size_t		 ncns;
 	uint32_t	 lifetime;		/* s, asked of correspondents */
@@ -117,6 +118,9 @@ int	 mn_ro_input(const struct mh_msg *, const uint8_t *, size_t,
 	    const struct in6_addr *src, int rh2);
 /* A kernel reply: 1 when it answered one of our requests. */
 int	 mn_ro_kernel_reply(uint32_t id, int error);
+/* route-optimization: all: an XFRM acquire names a correspondent. */
+struct kr_ev_xfrm;
+void	 mn_ro_xfrm_event(const struct kr_ev_xfrm *);
 /* The daemon stops: deregister where tokens allow. */
 void	 mn_ro_shutdown(void);
 /* mip6ctl show bul: the correspondent entries (text lines, or a JSON

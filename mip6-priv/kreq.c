@@ -657,6 +657,11 @@ kr_role_start(uint32_t role)
 		/* With home-agent: dhaad these wait for IMSG_KR_MN_HOME. */
 		if (IN6_IS_ADDR_UNSPECIFIED(&c->mn.ha))
 			break;
+		/* route-optimization: all: the correspondents are found by
+		 * the traffic from the home address (XFRM acquire). */
+		if (c->mn.ro == RO_ALL)
+			xfrm_mn_trigger(1, &c->mn.hoa, &c->mn.ha, kr_start_cb,
+			    &err);
 		xfrm_mn_ha(1, 1, esp, &c->mn.hoa, &c->mn.ha, NULL, kr_start_cb,
 		    &err);
 		if (esp && c->mn.has_sa) {

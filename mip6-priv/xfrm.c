@@ -354,6 +354,29 @@ xfrm_hao_accept(int add, int mps, kr_cb cb, void *arg)
 }
 
 int
+xfrm_mn_trigger(int add, const struct in6_addr *hoa,
+    const struct in6_addr *ha, kr_cb cb, void *arg)
+{
+	struct xfrm_selector	 sel;
+	struct xfrm_tmplspec	 ts;
+	int			 n = 0;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.proto = IPPROTO_DSTOPTS;
+	ts.mode = XFRM_MODE_ROUTEOPTIMIZATION;
+	ts.reqid = XFRM_REQID_RO;
+	/* Optional: no state, the packet goes as it is (the tunnel). */
+	ts.optional = 1;
+	xfrm_sel(&sel, hoa, ha, 0, -1);
+	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
+	    XFRM_PRIO_RO_TRIGGER - 1, NULL, 0), cb, arg, &n);
+	xfrm_sel(&sel, hoa, NULL, 0, -1);
+	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_OUT,
+	    XFRM_PRIO_RO_TRIGGER, &ts, 1), cb, arg, &n);
+	return n;
+}
+
+int
 xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
     const struct in6_addr *ha, const struct in6_addr *coa, kr_cb cb,
     void *arg)
@@ -410,6 +433,19 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 		 * in without one is dropped (XfrmInNoPols). */
 		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);
+	/*
+	 * The home agent's other messages to the mobile node (Binding
+	 * Refresh Request, Binding Error) come through the type 2 routing
+	 * header without ESP (RFC 3776 protects BU and BA only).  Without a
+	 * policy the kernel dropped what its route2 state took in
+	 * (XfrmInNoPols): the mobile node never saw a BRR.  Below the BA's
+	 * policy, which keeps a BA under ESP.
+	 */
+	if (mn && (away || !add)) {
+		xfrm_sel(&sel, ha, hoa, IPPROTO_MH, -1);
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
+		    XFRM_PRIO_IPSEC + 1, ts + 1, 1), cb, arg, &n);
+	}
 	/* Mobile prefix discovery away from home (RFC 6275 11.4.2-11.4.3):
 	 * the solicitation leaves with the Home Address option, the
 	 * advertisement arrives with the type 2 routing header. */

@@ -20,6 +20,7 @@ struct conf_sa;
 #define XFRM_PRIO_MIN		0x9e00
 #define XFRM_PRIO_IPSEC		0x9e00	/* BU/BA protection: before RO */
 #define XFRM_PRIO_RO		0x9e10
+#define XFRM_PRIO_RO_TRIGGER	0x9e18	/* mobile node: after RO, finds CNs */
 #define XFRM_PRIO_HAO_IN	0x9e20	/* catch-all HAO acceptance */
 #define XFRM_PRIO_MAX		0x9eff
 #define XFRM_REQID_BASE		0x9e000000u
@@ -58,6 +59,15 @@ int	 xfrm_hao_accept(int add, int mps, kr_cb, void *arg);
 int	 xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 	    const struct in6_addr *ha, const struct in6_addr *coa, kr_cb,
 	    void *arg);
+
+/*
+ * Mobile node with route-optimization: all: an out policy from the home
+ * address to anywhere with an optional Home Address template, behind the
+ * per-correspondent ones, makes the kernel announce (XFRM acquire) every
+ * correspondent without states; the home agent's traffic bypasses it.
+ */
+int	 xfrm_mn_trigger(int add, const struct in6_addr *hoa,
+	    const struct in6_addr *ha, kr_cb, void *arg);
 
 /* A manual ESP transport SA src -> dst from the configuration. */
 int	 xfrm_esp_sa(int add, const struct in6_addr *src,

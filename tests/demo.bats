@@ -24,7 +24,7 @@ setup() {
 	[ "$status" -eq 0 ]
 	# Every step, with its time since the start and the wall clock.
 	local n
-	for n in 1 2 3 4 5 6; do
+	for n in 1 2 3 4 5 6 7 8; do
 		[[ "$output" =~ \[\ *[0-9]+\.[0-9]s\ [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}\]\ Step\ $n: ]]
 	done
 	# The binding as mip6ctl shows it, away and at home.
@@ -37,6 +37,16 @@ setup() {
 	[[ "$output" == *"ESP(spi=0x00001001"* ]]
 	[[ "$output" =~ ping\ 2001:db8:1::100\ from\ the\ correspondent:\ [0-9]+\ of\ [0-9]+\ echo\ requests\ answered ]]
 	[[ "$output" =~ handover\ to\ foreign\ link\ 2:\ BA\ after\ [0-9]+\.[0-9]\ ms,\ first\ reply\ through\ the\ new\ care-of\ address\ after\ [0-9]+\.[0-9]\ ms ]]
+	# Route optimization: the correspondent's binding, the ping straight
+	# between them (a type 2 routing header one way, the Home Address
+	# option the other), again after the move.
+	[[ "$output" =~ correspondent\ +2001:db8:c::2\ state=bound\ care-of=2001:db8:f1::ff:fe00:10 ]]
+	[[ "$output" =~ correspondent\ +2001:db8:c::2\ state=bound\ care-of=2001:db8:f2::ff:fe00:10 ]]
+	[[ "$output" == *"| hoa=2001:db8:1::100 coa=2001:db8:f1::ff:fe00:10 cn=2001:db8:c::2"* ]]
+	[[ "$output" == *"[0]2001:db8:1::100"*"echo request"* ]]
+	[[ "$output" == *"homeaddr: 2001:db8:1::100"*"echo reply"* ]]
+	[[ "$output" =~ route\ optimization\ on\ foreign\ link\ 1:\ [0-9]+\ echo\ requests\ direct,\ 0\ through\ the\ home\ agent ]]
+	[[ "$output" =~ route\ optimization\ again\ after\ the\ move:\ home\ BA\ after\ [0-9]+\.[0-9]\ ms ]]
 	[[ "$output" == *"Summary: the mobile node kept its home address 2001:db8:1::100 across two moves."* ]]
 	[ "${lines[${#lines[@]}-1]}" = "demo: story complete" ]
 }

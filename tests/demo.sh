@@ -6,6 +6,10 @@
 # home address through the tunnel, it moves to foreign link 2 and comes
 # home; every step is printed with its time, the binding as mip6ctl shows
 # it, the ping statistics and the handover times measured on the wire.
+# Then route optimization: the correspondent runs mip6-sig (tests/lab/
+# conf/cn.yaml), the mobile node restarts with route-optimization towards
+# it on foreign link 1 (return routability, the ping straight between
+# them) and moves to foreign link 2 (optimized again).
 # Exits 0 when the whole story happened, 1 when a step failed, 2 when the
 # lab cannot run.
 #
@@ -35,7 +39,7 @@ if [ "${1:-}" != --guest ]; then
 	*) echo "demo: DEMO_IPSEC=$DEMO_IPSEC: required or disabled" >&2; exit 2 ;;
 	esac
 	# Only MIP6_* and LAB_* variables reach the guest: an argument.
-	LAB_TIMEOUT=${DEMO_TIMEOUT:-150} exec tests/lab/run --cmd "bash $PWD/tests/demo.sh --guest $DEMO_IPSEC"
+	LAB_TIMEOUT=${DEMO_TIMEOUT:-240} exec tests/lab/run --cmd "bash $PWD/tests/demo.sh --guest $DEMO_IPSEC"
 fi
 
 # ---- inside the lab ----
@@ -116,6 +120,10 @@ fail()
 	tail -n 15 "$(roam_log ha)" 2>/dev/null
 	echo "--- mobile node log (last lines)"
 	tail -n 15 "$(roam_log mn)" 2>/dev/null
+	if [ -s "$ROAM_DIR/cn.log" ]; then
+		echo "--- correspondent log (last lines)"
+		tail -n 10 "$ROAM_DIR/cn.log"
+	fi
 	echo
 	echo "demo: the story failed (step $STEP). tests/lab/home.bats checks the same story."
 	finish 1
@@ -128,6 +136,7 @@ finish()
 	done
 	roam_stop mn
 	roam_stop ha
+	roam_stop cn
 	lab_topo_down
 	exit "$1"
 }
@@ -235,6 +244,85 @@ FIG_HOME="deregistration BA after $(roam_ms "$ROAM_T_UP" "$dba") ms, first nativ
 say "return home (measured on the home link): $FIG_HOME"
 [ -n "$nat" ] || fail "no native echo reply from the home address on the home link"
 DONE+=("back home: $FIG_HOME; $LOSS_HOME pings lost")
+
+# The mobile node's log: the number after TEXT in its last line with it.
+mn_log_num()
+{
+	local line v=''
+	while IFS= read -r line; do
+		[[ "$line" == *"$1"* ]] || continue
+		v=${line##*"$1"}
+		v=${v%%[!0-9]*}
+	done <"$(roam_log mn)"
+	echo "$v"
+}
+
+# "state=bound care-of=COA" in the mobile node's correspondent line.
+# shellcheck disable=SC2317  # called through lab_wait_for
+ro_bound_at()
+{
+	roam_ctl mn show bul 2>/dev/null | grep -q "^correspondent    $CN_ADDR state=bound care-of=$1 "
+}
+
+step "route optimization: the correspondent starts mip6-sig; the mobile node, restarted with route-optimization: [$CN_ADDR], goes to foreign link 1"
+ip netns exec cn "$ROAM_BIN/mip6-priv" -d -f "$ROAM_CONF/cn.yaml" >>"$ROAM_DIR/cn.log" 2>&1 </dev/null 3>&- &
+echo $! >"$ROAM_DIR/cn.pid"
+lab_wait_for 15 lab_file_has "$ROAM_DIR/cn.log" "serving $ROAM_CTLDIR/sig.sock" || fail "the correspondent did not start"
+say "mip6-priv in namespace cn: privileged parent + sandboxed mip6-sig (tests/lab/conf/cn.yaml)"
+roam_stop mn
+while IFS= read -r line; do
+	[[ "$line" == "  route-optimization:"* ]] && line="  route-optimization: [$CN_ADDR]"
+	echo "$line"
+done <"$CONF_MN" >"$ROAM_DIR/mn-ro.yaml"
+roam_move f1 || fail "the move failed"
+lab_wait_addr mn "$MN_IF" "$F1_NET" 15 >/dev/null || fail "no care-of address on foreign link 1"
+: >"$(roam_log mn)"
+roam_capture_start ro1 r "$R_IF_F1" || fail "tcpdump on foreign link 1"
+roam_start mn "$ROAM_DIR/mn-ro.yaml" || fail "the mobile node did not start"
+roam_wait_mn "registered $MN_COA_F1" 20 || fail "the mobile node is not registered"
+lab_wait_for 20 ro_bound_at "$MN_COA_F1" || fail "no binding at the correspondent"
+say "return routability done in $(mn_log_num "return routability done in ") ms; the correspondent's binding $(mn_log_num "home agent path ") ms after the home agent's BA"
+show "mip6ctl show bul        (mobile node)" roam_ctl mn show bul
+show "mip6ctl show bindings   (correspondent)" "$ROAM_BIN/mip6ctl" -s "$ROAM_CTLDIR/sig.sock" show bindings
+roam_ping_start p4 "$IVAL"
+roam_ping_wait p4 20 15 || fail "the ping with route optimization does not get replies"
+roam_ping_stop p4 >/dev/null
+pingstats p4
+lab_capture_stop ro1 >/dev/null
+roam_decode ro1
+say "on the wire (foreign link 1): HoTI and HoT through the home agent's tunnel, CoTI and CoT direct, the BU with a Home Address option, the BA with a type 2 routing header; then the ping without the home agent:"
+{ roam_grep ro1 "mobility: HoTI" | head -n 1
+  roam_grep ro1 "mobility: HoT " | head -n 1
+  roam_grep ro1 "mobility: CoTI" | head -n 1
+  roam_grep ro1 "mobility: CoT " | head -n 1
+  roam_grep ro1 "^$MN_COA_F1 > $CN_ADDR: " "mobility: BU" | head -n 1
+  roam_grep ro1 "^$CN_ADDR > $MN_COA_F1: " "mobility: BA" | head -n 1
+  roam_grep ro1 "^$CN_ADDR > $MN_COA_F1: " "echo request" | head -n 1
+  roam_grep ro1 "^$MN_COA_F1 > $CN_ADDR: " "echo reply" | head -n 1; } | packets
+direct=$(roam_count ro1 "^$CN_ADDR > $MN_COA_F1: " "[0]$MN_HOA" "echo request")
+tunnelled=$(roam_count ro1 "^$HA_ADDR > $MN_COA_F1: " "echo request")
+[ "$direct" -ge 20 ] || fail "only $direct echo requests came straight from the correspondent"
+say "echo requests straight from the correspondent: $direct, through the home agent: $tunnelled"
+DONE+=("route optimization on foreign link 1: $direct echo requests direct, $tunnelled through the home agent")
+
+step "route optimization after a move to foreign link 2 (the ping goes on)"
+roam_ping_start p5 "$IVAL"
+roam_ping_wait p5 10 15 || fail "the ping stopped before the move"
+roam_move f2 || fail "the move failed"
+roam_wait_mn "registered $MN_COA_F2" 30 || fail "the mobile node did not re-register"
+lab_wait_for 20 ro_bound_at "$MN_COA_F2" || fail "no binding at the correspondent after the move"
+roam_ping_wait p5 20 15 || fail "the ping does not continue after the move"
+roam_ping_stop p5 >/dev/null
+pingstats p5
+LOSS_RO="$PING_LOST of $PING_SENT"
+roam_decode f2
+rdirect=$(roam_first f2 "$ROAM_T_UP" "^$CN_ADDR > $MN_COA_F2: " "[0]$MN_HOA" "echo request")
+rba=$(roam_first f2 "$ROAM_T_UP" "^$HA_ADDR > $MN_COA_F2: " "$BA_PAT")
+FIG_RO="home BA after $(roam_ms "$ROAM_T_UP" "$rba") ms, the correspondent's binding $(mn_log_num "home agent path ") ms later (return routability $(mn_log_num "return routability done in ") ms: the home keygen token is used again, only CoTI/CoT), first direct request after $(roam_ms "$ROAM_T_UP" "$rdirect") ms"
+say "from the link coming up on foreign link 2: $FIG_RO"
+show "mip6ctl show bul        (mobile node)" roam_ctl mn show bul
+[ -n "$rdirect" ] || fail "no direct echo request on foreign link 2"
+DONE+=("route optimization again after the move: $FIG_RO; $LOSS_RO pings lost")
 
 echo
 echo "$(stamp) Summary: the mobile node kept its home address $MN_HOA across two moves."

@@ -51,8 +51,10 @@ figure() {
 }
 
 need_daemons() {
-	[ -s "$ROAM_DIR/ha.pid" ] && [ -s "$ROAM_DIR/mn.pid" ] &&
-		[ -s "$ROAM_DIR/cn.pid" ] || skip "the daemons did not start (first test)"
+	if [ ! -s "$ROAM_DIR/ha.pid" ] || [ ! -s "$ROAM_DIR/mn.pid" ] ||
+		[ ! -s "$ROAM_DIR/cn.pid" ]; then
+		skip "the daemons did not start (first test)"
+	fi
 }
 
 # The correspondent's mip6-priv; its role socket is sig.sock.
@@ -68,6 +70,10 @@ cn_start() {
 
 cn_ctl() {
 	"$ROAM_BIN/mip6ctl" -s "$ROAM_CTLDIR/sig.sock" "$@"
+}
+
+cn_no_binding() {
+	[ -z "$(cn_ctl show bindings)" ]
 }
 
 # How many lines of the mobile node's log hold TEXT.
@@ -289,7 +295,7 @@ mn_log_number_before() {
 	roam_move home
 	roam_wait_mn "home $MN_HOA" 20
 	wait_mn_log "ro $CN_ADDR: deregistered" 1 15
-	lab_wait_for 5 eval '[ -z "$(cn_ctl show bindings)" ]'
+	lab_wait_for 5 cn_no_binding
 	run ip -n mn xfrm state
 	echo "$output"
 	[[ "$output" != *"$CN_ADDR"* ]]
@@ -309,5 +315,36 @@ mn_log_number_before() {
 	echo "$output"
 	[[ "$output" != *"$CN_ADDR"* ]]
 	run ip -n mn xfrm policy
+	[[ "$output" != *"$CN_ADDR"* ]]
+}
+
+@test "route-optimization: all: the correspondent is found by the traffic from the home address (kernel acquire) and optimized; nothing left at the stop" {
+	# The mobile node stopped in the test before.
+	[ -s "$ROAM_DIR/ha.pid" ] && [ -s "$ROAM_DIR/cn.pid" ] ||
+		skip "the daemons did not start (first test)"
+	local conf=$ROAM_DIR/mn-all.yaml line before
+	while IFS= read -r line; do
+		[[ "$line" == "  route-optimization:"* ]] && line="  route-optimization: all"
+		echo "$line"
+	done <"$ROAM_CONF/mn-ro.yaml" >"$conf"
+	before=$(mn_log_count "ro $CN_ADDR: bound at care-of $MN_COA_F1")
+	roam_start mn "$conf"
+	roam_wait_mn "registered $MN_COA_F1" 20
+	# Nothing to optimize before the first packet.
+	run mn_cn_line
+	[ -z "$output" ]
+	run lab_ns cn ping -c 3 -i 0.2 -W 2 "$MN_HOA"
+	[ "$status" -eq 0 ]
+	wait_mn_log "ro $CN_ADDR: a correspondent (traffic from the home address)" 1 10
+	wait_mn_log "ro $CN_ADDR: bound at care-of $MN_COA_F1" $((before + 1)) 20
+	lab_wait_for 5 mn_cn_bound_at "$MN_COA_F1"
+	# The home agent is never a correspondent.
+	[ "$(mn_log_count "ro $HA_ADDR:")" -eq 0 ]
+	roam_stop mn
+	run ip -n mn xfrm policy
+	echo "$output"
+	[[ "$output" != *"src $MN_HOA/128 dst ::/0"* ]]
+	[[ "$output" != *"$CN_ADDR"* ]]
+	run ip -n mn xfrm state
 	[[ "$output" != *"$CN_ADDR"* ]]
 }
