@@ -289,10 +289,9 @@ def mh_frames(net, rng, mtype, n, stats, intents=None):
             # From the mobile node's home address to the home agent:
             # only under ESP (RFC 3776; mip6-priv's policy takes any type).
             fate = 'policy'
-        elif net.target == 'mn' and rh2 is not None:
-            # Through the type 2 routing header (the kernel's route2
-            # state) without a policy that allows it, or a BA not under
-            # ESP: the kernel drops it.
+        elif net.target == 'mn' and rh2 is not None and mh[2] == 6:
+            # A BA through the type 2 routing header to the home
+            # address, not under ESP: the kernel drops it.
             fate = 'policy'
         elif not ok:
             fate = 'csum'
