@@ -188,6 +188,15 @@ counter() {
 	[ "$(counter halist.entries)" = 0 ]
 }
 
+@test "an advertisement with a hop limit below 255 or from a global source adds no home agent" {
+	ra --ll fe80::aa:4 --addr "${HOME_NET}d" --pref 30 --hlim 64
+	ra --ll "${HOME_NET}e" --addr "${HOME_NET}e" --pref 30
+	run pkt req --src "$COA" --dst "$HA_ANYCAST" --id 10
+	echo "$output"
+	[ "$output" = "REPLY id=10 code=0 src=$HA_ADDR has=$HA_ADDR len=24" ]
+	[ "$(counter halist.added)" = 2 ]
+}
+
 @test "a DHAAD request to the home agent's unicast address is not answered" {
 	run pkt req --src "$COA" --dst "$HA_ADDR" --id 5 --wait 1
 	echo "$output"
@@ -222,7 +231,7 @@ counter() {
 @test "mip6ctl show stats -j has the discovery counters" {
 	run ctl -j show stats
 	echo "$output"
-	[[ "$output" == *'"dhaad.tx_reply":4'* ]]
+	[[ "$output" == *'"dhaad.tx_reply":5'* ]]
 	[[ "$output" == *'"mpd.tx_advertisement":1'* ]]
 	[[ "$output" == *'"halist.entries":0'* ]]
 }
@@ -278,4 +287,25 @@ ha_has_binding() {
 	[[ "$output" == *"src $MN_HOA dst $HA_ADDR"*"proto esp spi 0x00001000"* ]]
 	[[ "$output" == *"src $HA_ADDR dst $MN_HOA"*"proto esp spi 0x00001001"* ]]
 	lab_kill_pidfile "$HA_DIR/mnpriv.pid"
+}
+
+@test "unanswered DHAAD requests are sent again after 3 s, then 6 s (INITIAL_DHAAD_TIMEOUT doubling)" {
+	# A home prefix nobody serves: the requests go unanswered.
+	mn_conf | sed "s|home-address: $MN_HOA/64|home-address: 2001:db8:9::100/64|" \
+		>"$HA_DIR/mn-lost.yaml"
+	lab_capture_start dhaadretry mn "$MN_IF" icmp6
+	ip netns exec mn "$PLAIN/mip6-priv" -d -f "$HA_DIR/mn-lost.yaml" \
+		>>"$HA_DIR/mn.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$HA_DIR/mnpriv.pid"
+	lab_sleep 10.5
+	lab_kill_pidfile "$HA_DIR/mnpriv.pid"
+	lab_capture_stop dhaadretry >/dev/null
+	run bash -c "tcpdump -tt -n -r '$LAB_CAPDIR/dhaadretry.pcap' \
+		'dst 2001:db8:9::fdff:ffff:ffff:fffe' 2>/dev/null"
+	echo "$output"
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == *"$COA > 2001:db8:9:0:fdff:ffff:ffff:fffe: ICMP6, ha discovery request"* ]]
+	run awk '{ if (NR > 1) printf "%.1f\n", $1 - t; t = $1 }' <<<"$output"
+	echo "gaps: $output"
+	awk '{ g[NR] = $1 } END { exit !(g[1] >= 2.8 && g[1] <= 3.6 && g[2] >= 5.8 && g[2] <= 6.6) }' <<<"$output"
 }

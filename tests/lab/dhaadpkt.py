@@ -15,7 +15,7 @@ start in the lab).
       MPA id=N src=A rh2=H flags=0x00 prefixes=P/L:valid:preferred:flags,...
       or NONE
   dhaadpkt.py ra --iface IF --ll LL --mac MAC --addr G [--pref P]
-      [--ha-lifetime L] [--router-lifetime R] [--no-h] [--no-info]
+      [--ha-lifetime L] [--router-lifetime R] [--no-h] [--no-info] [--hlim N]
       a Router Advertisement from LL to all nodes: H flag, Home Agent
       Information option, a Prefix Information option with the R flag
       holding G.
@@ -174,7 +174,7 @@ def cmd_ra(a):
     ra += struct.pack("!BB", 1, 1) + mac_bytes(a.mac)
     dst = "ff02::1"
     send(s, a.iface, ALL_NODES_MAC, a.mac,
-         ip6(a.ll, dst, 58, icmp6(a.ll, dst, ra), hlim=255))
+         ip6(a.ll, dst, 58, icmp6(a.ll, dst, ra), hlim=a.hlim))
     print("SENT")
 
 
@@ -203,6 +203,7 @@ def main():
     q.add_argument("--router-lifetime", type=int, default=0)
     q.add_argument("--no-h", action="store_true")
     q.add_argument("--no-info", action="store_true")
+    q.add_argument("--hlim", type=int, default=255)
     a = p.parse_args()
     {"req": cmd_req, "mps": cmd_mps, "ra": cmd_ra}[a.cmd](a)
     return 0
