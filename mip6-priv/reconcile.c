@@ -38,6 +38,43 @@ struct kr_node {
 	struct kr_obj		 o;
 };
 
+/*
+ * Table nodes come from chunks of KR_POOL_CHUNK, reused through a free
+ * list: a cold start of thousands of bindings allocates them between the
+ * short-lived netlink messages, and one node left on each page of those
+ * would keep the whole burst resident (issue 9: 2 KB per binding).
+ */
+#define KR_POOL_CHUNK	512
+
+static struct kr_node	*kr_pool_free;
+
+static struct kr_node *
+kr_node_get(void)
+{
+	struct kr_node	*c, *n;
+	size_t		 i;
+
+	if (kr_pool_free == NULL) {
+		if ((c = calloc(KR_POOL_CHUNK, sizeof(*c))) == NULL)
+			return NULL;
+		for (i = 0; i < KR_POOL_CHUNK; i++) {
+			*(struct kr_node **)(void *)&c[i] = kr_pool_free;
+			kr_pool_free = &c[i];
+		}
+	}
+	n = kr_pool_free;
+	kr_pool_free = *(struct kr_node **)(void *)n;
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+static void
+kr_node_put(struct kr_node *n)
+{
+	*(struct kr_node **)(void *)n = kr_pool_free;
+	kr_pool_free = n;
+}
+
 static int
 kr_node_cmp(struct kr_node *x, struct kr_node *y)
 {
@@ -56,7 +93,7 @@ kr_tab_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
 {
 	struct kr_node	*n, *old;
 
-	if ((n = calloc(1, sizeof(*n))) == NULL) {
+	if ((n = kr_node_get()) == NULL) {
 		log_warn("%s", __func__);
 		return;
 	}
@@ -69,7 +106,7 @@ kr_tab_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
 		old->o.coa = n->o.coa;
 		old->o.role = n->o.role;
 		old->o.adopted = kr_tab_adopting;
-		free(n);
+		kr_node_put(n);
 		return;
 	}
 	if (k->type <= KO_XPOLICY)
@@ -97,7 +134,7 @@ kr_tab_del(const struct kr_key *k)
 	RB_REMOVE(kr_tree, &kr_tab, n);
 	if (k->type <= KO_XPOLICY)
 		kr_tab_n[k->type]--;
-	free(n);
+	kr_node_put(n);
 }
 
 size_t
@@ -548,7 +585,7 @@ kr_remove_all_but_bindings(void)
 	rc = kr_sweep(KR_SWEEP_KEEP);
 	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
 		RB_REMOVE(kr_tree, &kr_tab, n);
-		free(n);
+		kr_node_put(n);
 	}
 	memset(kr_tab_n, 0, sizeof(kr_tab_n));
 	return rc;
@@ -564,7 +601,7 @@ kr_remove_all(void)
 	rc = kr_sweep(0);
 	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
 		RB_REMOVE(kr_tree, &kr_tab, n);
-		free(n);
+		kr_node_put(n);
 	}
 	memset(kr_tab_n, 0, sizeof(kr_tab_n));
 	return rc;
