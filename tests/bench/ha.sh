@@ -7,18 +7,24 @@
 # dereg.  Prints mip6-bench's line per phase, then the home agent's
 # resident memory and CPU per binding and the kernel objects per binding.
 #
-#   BENCH_COUNTS   default "1000 10000 100000"
+#   BENCH_COUNTS   default "1000 10000" (100000: see README)
 #   BENCH_NCOA     care-of addresses on the foreign link (default 256)
 #   BENCH_WINDOW   BUs in flight (default 16384)
+#   BENCH_RETRIES  retransmissions of a BU without BA (default 0)
+#   BENCH_TIMEOUT  ms before that (default 20000)
 #   BENCH_CLASSIC  bindings for the classic-data-path comparison (default
 #                  1000, 0: none; tests/bench/kernel.sh in the same boot)
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lab/topo.sh
 BIN=${MIP6_BIN_PLAIN:-$PWD/build}
-COUNTS=${BENCH_COUNTS:-1000 10000 100000}
+COUNTS=${BENCH_COUNTS:-1000 10000}
 NCOA=${BENCH_NCOA:-256}
 WINDOW=${BENCH_WINDOW:-16384}
+# a BU without its BA within BENCH_TIMEOUT ms is sent again up to
+# BENCH_RETRIES times (a mobile node's retransmission), then lost
+RETRIES=${BENCH_RETRIES:-0}
+TMO=${BENCH_TIMEOUT:-20000}
 TD=$(mktemp -d /tmp/mip6-bench.XXXXXX)
 
 lab_topo_up f1 >/dev/null || { echo "bench-ha: the lab topology did not come up" >&2; exit 1; }
@@ -84,7 +90,7 @@ for n in $COUNTS; do
 	TIMEFORMAT='%U %S'
 	{ time ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" \
 	    -p "$HOME_PREFIX" -c "$F1_PREFIX" -k "$NCOA" -i "$MN_IF" -n "$n" \
-	    -w "$WINDOW" -t 20000 register >"$TD/reg" ; } 2>"$TD/gen"
+	    -w "$WINDOW" -t "$TMO" -x "$RETRIES" register >"$TD/reg" ; } 2>"$TD/gen"
 	cat "$TD/reg"
 	busy1=$(busy)
 	rss_ha1=$(rss_kb "$ha") rss_priv1=$(rss_kb "$priv")
@@ -97,21 +103,26 @@ for n in $COUNTS; do
 	gen() {
 		ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" \
 		    -p "$HOME_PREFIX" -c "$F1_PREFIX" -k "$NCOA" -i "$MN_IF" \
-		    -n "$n" -w "$WINDOW" -t 20000 "$@"
+		    -n "$n" -w "$WINDOW" -t "$TMO" -x "$RETRIES" "$@"
 	}
 	# refresh as fast as answered (saturation), then at half that rate
 	echo "  mip6-priv resident by mapping: $smaps_priv"
+	echo "  shed by the home agent: $("$BIN/mip6ctl" -s "$TD/run/ha.sock" show stats | awk '/^shed\./ { printf "%s %s; ", $1, $2 }')"
 	gen -s 100 refresh >"$TD/refresh" 2>&1 || true
 	sed 's/^/  /' "$TD/refresh"
 	sat=$(sed -n 's/.*s: \([0-9]*\)\/s,.*/\1/p' "$TD/refresh")
+	: >"$TD/half"
 	if [ -n "$sat" ] && [ "$sat" -gt 3 ]; then
-		gen -s 200 -r $((sat / 2)) refresh 2>&1 |
-		    sed "s/^refresh /  refresh at half rate ($((sat / 2))\/s) /" || true
+		gen -s 200 -r $((sat / 2)) refresh >"$TD/half" 2>&1 || true
+		sed "s/^refresh /  refresh at half rate ($((sat / 2))\/s) /" "$TD/half"
 		gen -s 250 -r $((sat / 4)) refresh 2>&1 |
 		    sed "s/^refresh /  refresh at a quarter ($((sat / 4))\/s) /" || true
 	fi
-	gen -s 300 move dereg 2>&1 | sed 's/^/  /' || true
-	awk -v n="$n" -v held="$held" -v o0="$obj0" -v o1="$obj1" \
+	gen -s 300 move dereg >"$TD/md" 2>&1 || true
+	sed 's/^/  /' "$TD/md"
+	grep '^dereg' "$TD/md" >"$TD/dereg" || true
+	SHED=$("$BIN/mip6ctl" -s "$TD/run/ha.sock" show stats | awk '/^shed\./ { t += $2 } END { print t + 0 }') \
+	TABLE="$TD/table" TD="$TD" awk -v n="$n" -v held="$held" -v o0="$obj0" -v o1="$obj1" \
 	    -v rh0="$rss_ha0" -v rh1="$rss_ha1" -v rp0="$rss_priv0" \
 	    -v rp1="$rss_priv1" -v hh1="$hwm_ha1" -v hp1="$hwm_priv1" -v ch0="$cpu_ha0" -v ch1="$cpu_ha1" \
 	    -v cp0="$cpu_priv0" -v cp1="$cpu_priv1" -v hz="$(getconf CLK_TCK)" \
@@ -120,12 +131,30 @@ for n in $COUNTS; do
 		printf "  held %d bindings (mip6ctl lines); kernel objects per binding %.2f (routes + proxy entries)\n", held, (o1 - o0) / n
 		printf "  resident memory per binding: mip6-ha %.0f B, mip6-priv %.0f B (peak during the cold start: %.0f B, %.0f B)\n", (rh1 - rh0) * 1024 / n, (rp1 - rp0) * 1024 / n, (hh1 - rh0) * 1024 / n, (hp1 - rp0) * 1024 / n
 		printf "  CPU per 1,000 registrations: mip6-ha %.3f s, mip6-priv %.3f s, generator %.3f s, whole guest %.3f s\n", (ch1 - ch0) / hz * 1000 / n, (cp1 - cp0) / hz * 1000 / n, (g[1] + g[2]) * 1000 / n, (b1 - b0) / hz * 1000 / n
+		# one row of the summary table
+		printf "| %d | %s | %s | %s | %s | %.0f B / %.0f B | %.2f | %.2f s / %.2f s |\n", n, fig("reg"), fig("half"), fig("dereg"), ENVIRON["SHED"], (rh1 - rh0) * 1024 / n, (rp1 - rp0) * 1024 / n, (o1 - o0) / n, (ch1 - ch0) / hz * 1000 / n, (cp1 - cp0) / hz * 1000 / n >> ENVIRON["TABLE"]
+	}
+	# "T s, R/s, p50 X ms, p99 Y ms, L lost" from the line of mip6-bench in TD/NAME
+	function fig(name,   f, line, a) {
+		f = ENVIRON["TD"] "/" name
+		if ((getline line < f) <= 0)
+			return "-"
+		close(f)
+		if (match(line, /answered [0-9]+ lost [0-9]+ in [0-9.]+ s: [0-9]+\/s, latency p50 [0-9.]+ ms p99 [0-9.]+ ms/) == 0)
+			return "-"
+		split(substr(line, RSTART, RLENGTH), a, /[ :]+/)
+		return sprintf("%.1f s, %d/s, p50 %d ms, p99 %d ms, %d lost", a[6], a[8], a[11], a[14], a[4])
 	}'
 	kill -TERM "$priv"
 	wait "$priv" 2>/dev/null || true
 done
 # The classic data path (one ip6tnl device per binding, as UMIP does)
 # against mip6's shared device, kernel work only, in this same boot.
+echo
+echo "| nodes | cold start (register) | refresh at half saturation | dereg | shed | RSS per binding, mip6-ha / mip6-priv | kernel objects per binding | CPU per 1,000 registrations, mip6-ha / mip6-priv |"
+echo "|---|---|---|---|---|---|---|---|"
+cat "$TD/table" 2>/dev/null
+echo
 CLASSIC=${BENCH_CLASSIC:-1000}
 if [ "$CLASSIC" -gt 0 ]; then
 	echo "== classic data path, same boot: $CLASSIC bindings (tests/bench/kernel.sh)"
