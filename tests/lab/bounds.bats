@@ -5,6 +5,10 @@
 #
 #   home agent binding cache   max-bindings: mip6-bench registers more
 #                              nodes than the bound; the rest get BA 130
+#   home agent pending DAD     dad-max-pending: more first registrations
+#                              at once than the bound; the rest are shed
+#                              (no BA: the mobile node retransmits),
+#                              shed.dad_queue_full counts them
 #   correspondent cache        max-bindings: tests/lab/cnpeer.py runs
 #                              return routability and a BU for one home
 #                              address more than the bound: BA 130
@@ -23,6 +27,8 @@ PEER=$BATS_TEST_DIRNAME/cnpeer.py
 NCOA=8
 HA_MAX=100
 HA_N=150
+DAD_MAX=10
+DAD_N=30
 CN_MAX=2
 
 setup_file() {
@@ -101,6 +107,37 @@ stat_of() {
 	echo "$output"
 	[[ "$output" == *"\"status\":{\"0\":$HA_MAX}"* ]]
 	lab_kill_pidfile "$TD/ha.pid"
+}
+
+@test "home agent: dad-max-pending $DAD_MAX; $DAD_N first registrations at once: $DAD_MAX probed and accepted, the rest shed without a BA, counted" {
+	cat >"$TD/dad.yaml" <<-EOF
+	common:
+	  control-dir: $TD/run-dad
+	home-agent:
+	  ipsec: disabled
+	  dad: true
+	  dad-max-pending: $DAD_MAX
+	  links:
+	    - interface: $HA_IF
+	      address: "$HA_ADDR"
+	      home-prefixes: ["$HOME_PREFIX"]
+	EOF
+	[ -s "$TD/coas" ] || {
+		"$BIN/mip6-bench" -c "$F1_PREFIX" -k $NCOA -i "$MN_IF" --print-coas >"$TD/coas"
+		ip -n mn -batch "$TD/coas"
+	}
+	start dad ha ha
+	local sock=$TD/run-dad/ha.sock
+	run ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" -p "$HOME_PREFIX" \
+	    -c "$F1_PREFIX" -k $NCOA -i "$MN_IF" -n $DAD_N -w 64 -t 3000 -j register
+	echo "$output"
+	figure "ha register $DAD_N at once over dad-max-pending $DAD_MAX: $output"
+	[[ "$output" == *"\"answered\":$DAD_MAX,"* ]]
+	[[ "$output" == *"\"lost\":$((DAD_N - DAD_MAX)),"* ]]
+	[[ "$output" == *"\"status\":{\"0\":$DAD_MAX}"* ]]
+	[ "$(stat_of "$sock" shed.dad_queue_full)" -eq $((DAD_N - DAD_MAX)) ]
+	[ "$("$BIN/mip6ctl" -s "$sock" show bindings | grep -c 'hoa=')" -eq $DAD_MAX ]
+	lab_kill_pidfile "$TD/dad.pid"
 }
 
 peer() {
