@@ -460,7 +460,11 @@ mn_ro_sync(void)
 		mnro_reg = 0;
 	away_ok = b->away && mnro_reg && addr_eq(&mnro.coa, &b->coa) &&
 	    b->kstate == BUL_K_AWAY && addr_eq(&b->kcoa, &b->coa);
-	home_ok = !b->away && b->kstate == BUL_K_HOME && !b->kpending;
+	/* At home once the home agent let go: a correspondent's BA to the
+	 * home address would otherwise still be tunnelled to the care-of
+	 * address left behind. */
+	home_ok = !b->away && b->kstate == BUL_K_HOME && !b->kpending &&
+	    b->state == BUL_HOME;
 	for (i = 0; i < mnro.ncns; i++) {
 		struct mnro_cn	*e = &mnro.cns[i];
 
