@@ -234,8 +234,7 @@ mn_log_number_before() {
 	figure "after the move: plug-in to the home BA $(mn_log_number_before " ms after the link change") ms (mobile node's log)," \
 		"to the first direct request $(roam_ms "$ROAM_T_UP" "$t_direct") ms;" \
 		"home BA to the correspondent's binding $(mn_log_number "home agent path ") ms;" \
-		"echo packets through the home agent on the new link: $n_tun" \
-		"(first $(roam_ms "$t_tun" "$t_direct") ms before the first direct one);" \
+		"echo packets through the home agent on the new link: $n_tun${t_tun:+ (the first $(roam_ms "$t_tun" "$t_direct") ms before the first direct one)};" \
 		"pings lost $PING_LOST of $PING_SENT"
 	[ -n "$t_direct" ]
 	[ "$(mn_log_count "ro $CN_ADDR: bound at care-of $MN_COA_F2")" -gt "$before" ]
