@@ -16,3 +16,13 @@ bench-ha: deps
 	$(MAKE) all
 	LAB_TIMEOUT=$${LAB_TIMEOUT:-3600} tests/lab/run --cmd \
 	    "$$(env | sed -n "s/^\(BENCH_[A-Z_]*\)=\(.*\)/export \1='\2';/p") tests/bench/ha.sh"
+
+# Unit tests of the load limits (mip6-ha/hadad.c, hasrc.c), run by
+# tests/load-logic.bats.
+LOAD_UNIT_BINS := $(B)/tests/test_hadad
+
+$(LOAD_UNIT_BINS): $(B)/tests/%: $(B)/tests/unit/%.o $(B)/obj/mip6-ha/hadad.o $(B)/obj/mip6-ha/hasrc.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(LOAD_UNIT_BINS:$(B)/tests/%=$(B)/tests/unit/%.o): ALL_CFLAGS += -Imip6-ha
