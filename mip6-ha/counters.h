@@ -30,7 +30,8 @@ enum ha_ctr_misc {
 	HA_CTR_SHED_RATE,		/* BUs over bu-rate-per-source */
 	HA_CTR_SHED_DAD,		/* first BUs with dad-max-pending full */
 	HA_CTR_SHED_KERNEL,		/* BUs with kernel-max-pending full */
-	HA_CTR_SHED_SOCKET,		/* dropped at the full MH socket */
+	HA_CTR_SHED_SOCKET,		/* dropped at the MH socket (full, or
+					   a bad checksum): SO_RXQ_OVFL */
 	HA_CTR_MISC_COUNT
 };
 
