@@ -297,6 +297,25 @@ fault_restart() {
 	lab_wait_for 3 bash -c "'$ROAM_BIN/tests/test_statefile' dump '$STATE' 0 | grep -q 'coa=$MN_COA_F2 '"
 }
 
+@test "state-sync-delay 0: a binding acknowledged is in the file; kill -9 right after the BA keeps it" {
+	ha_has_binding "$MN_COA_F2" || skip "the mobile node is not on foreign link 2 (an earlier test)"
+	sed -i "s/^  state-sync-delay: .*/  state-sync-delay: 0/" "$PCONF"
+	roam_stop ha
+	ha_start
+	grep -q "written at most 0 ms after a change, before the BA" "$LOG"
+	lab_wait_for 10 ha_has_binding "$MN_COA_F2"
+	roam_move f1
+	roam_wait_mn "registered $MN_COA_F1" 20
+	# at once: no time for a delayed write
+	kill -9 "$(ha_role_pid)"
+	lab_wait_for 15 ha_has_binding "$MN_COA_F1"
+	grep -q "restored 1 binding(s) from the state file" "$LOG"
+	roam_ping_start persist "$IVAL"
+	ping_more 10
+	ping_stop
+	kernel_matches
+}
+
 @test "a corrupt state file is moved aside with its reason; the role starts empty and drops the stale kernel objects" {
 	[ -s "$STATE" ] || skip "no state file (an earlier test)"
 	roam_stop mn
