@@ -65,13 +65,18 @@ signet_read(evutil_socket_t fd, short ev, void *arg)
 		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
 			return;
 		if (n == -1) {
-			if (errno == EMSGSIZE)
+			if (errno == EMSGSIZE) {
+				/* Longer than any Mobility Header. */
+				cn_ctr_rx_err(&sig_env->ctr, MH_ERR_HDRLEN);
 				continue;
+			}
 			log_warn("%s: recvmsg", __func__);
 			return;
 		}
-		if (!rx.has_dst)
+		if (!rx.has_dst) {
+			cn_ctr_misc(&sig_env->ctr, CN_CTR_RX_IGNORED);
 			continue;
+		}
 		/* sig.c works in the kernel's terms (after the HAO swap). */
 		memset(&pkt, 0, sizeof(pkt));
 		pkt.dst = rx.dst;

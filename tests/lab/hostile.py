@@ -308,6 +308,35 @@ def mh_frames(net, rng, mtype, n, stats, intents=None):
     return out
 
 
+def oversize_frames(net, rng, n, stats):
+    """Mobility Headers longer than any Header Len can say (2,100 to
+    3,000 octets: trailing data after the message), in IPv6 fragments:
+    the kernel reassembles them, its filter lets them by, the role's
+    2,048-octet read truncates them: it must count them all the same."""
+    out = []
+    for _ in range(n):
+        mtype = rng.randint(0, 7)
+        mh, _ = mh_message(rng, mtype, 'valid')
+        mh += bytes(rng.getrandbits(8) for _ in range(rng.randint(2100, 3000)
+                                                        - len(mh)))
+        src = net.spoofed(rng)
+        mh = with_checksum(mh, src, net.dst, True)
+        ident = rng.getrandbits(32)
+        off = 0
+        while off < len(mh):
+            chunk = mh[off:off + 1400]
+            more = 1 if off + len(chunk) < len(mh) else 0
+            frag = struct.pack('!BBHI', NH_MH, 0, off | more, ident) + chunk
+            out.append(net.frame(ipv6(src, net.dst, 44, frag)))
+            off += len(chunk)
+        stats['fate']['delivered'] += 1
+        d = stats['per_type'].setdefault('oversize', {'sent': 0,
+                                                      'delivered': 0})
+        d['sent'] += 1
+        d['delivered'] += 1
+    return out
+
+
 def icmp6(src, dst, body, ok=True):
     c = csum(pseudo(src, dst, len(body), NH_ICMP6) + body[:2] + b'\0\0' +
              body[4:])
@@ -397,7 +426,11 @@ def cmd_send(args):
         else:
             frames += mh_frames(net, rng, t, args.per_type, stats)
     frames += icmp_frames(net, rng, args.icmp, stats)
+    # Fragments of one datagram stay in order (the kernel would take
+    # them in any order; the shuffle is for the rest).
+    big = oversize_frames(net, rng, max(1, args.per_type // 20), stats)
     rng.shuffle(frames)
+    frames += big
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((net.iface, 0))
     t0 = time.monotonic()
@@ -414,6 +447,7 @@ def cmd_send(args):
     stats['seconds'] = round(time.monotonic() - t0, 2)
     stats['sent'] = len(frames)
     stats['sent_mh'] = sum(v['sent'] for v in stats['per_type'].values())
+    stats['fragments'] = len(big)
     print(json.dumps(stats, sort_keys=True))
     return 0
 
@@ -514,9 +548,12 @@ def cmd_account(args):
     # counts those too); the role cannot have read them.
     overflow = drops - predicted_drops
     expect = fate['delivered'] + args.legit - max(overflow, 0)
-    print('%s: sent %d frames in %.1f s (%d Mobility Headers, %d ICMPv6)'
-          % (args.role, sent['sent'], sent['seconds'], sent['sent_mh'],
-             sent['sent'] - sent['sent_mh']))
+    nbig = sent['per_type'].get('oversize', {}).get('sent', 0)
+    print('%s: sent %d frames in %.1f s (%d Mobility Headers, %d of them '
+          'oversized in %d fragments; %d ICMPv6)'
+          % (args.role, sent['sent'], sent['seconds'], sent['sent_mh'], nbig,
+             sent.get('fragments', 0), sent['sent'] - sent['sent_mh'] -
+             sent.get('fragments', 0) + nbig))
     print('%s: kernel: %d refused by the mip6 filter, %d dropped at the '
           'socket (predicted: %d bad checksum + %d IPsec policy; queue '
           'full: %d)' % (args.role, fate['filtered'], drops, fate['csum'],
