@@ -47,13 +47,14 @@ pstate_path(const struct priv_child *c, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s.state", priv_conf()->state_dir, c->name);
 }
 
+/*
+ * Records one write may carry: the largest max-bindings.  Not the
+ * configured one: a reload may lower it below what the cache holds.
+ */
 static uint32_t
 pstate_limit(const struct priv_child *c)
 {
-	const struct mip6_conf	*conf = priv_conf();
-
-	return c->role == ROLE_HA ? conf->ha.max_bindings :
-	    conf->sig.max_bindings;
+	return SF_MAX_RECS;
 }
 
 /* At each start of the role, right after IMSG_STARTUP. */
