@@ -137,8 +137,11 @@ pstate_dispatch(struct priv_child *c, struct imsg *imsg)
 	if (imsg->hdr.type < IMSG_STATE_FIRST ||
 	    imsg->hdr.type >= IMSG_STATE_LAST)
 		return 0;
-	if (!pstate_enabled(priv_conf(), c->role)) {
-		priv_child_fatal(c, "state message without persist-bindings");
+	/* Not the configuration's say: a role started with persist-bindings
+	 * keeps writing after a reload turned it off (until it restarts). */
+	if (c->role != ROLE_HA) {
+		priv_child_fatal(c, "state message from a role without a "
+		    "state file");
 		return 1;
 	}
 	switch (imsg->hdr.type) {
