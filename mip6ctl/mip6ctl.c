@@ -61,12 +61,12 @@ usage(void)
 	fprintf(stderr, "usage: mip6ctl [-j] [-s socket] command [argument]\n"
 	    "commands:\n"
 	    "  status\n"
-	    "  show bindings [home-address]   (home agent)\n"
+	    "  show bindings [home-address]   (home agent, correspondent)\n"
 	    "  show bul                       (mobile node)\n"
 	    "  show stats\n"
 	    "  show kernel\n"
-	    "  show routeopt                  (mobile node, correspondent)\n"
-	    "  delete binding home-address    (home agent)\n");
+	    "  show routeopt                  (correspondent)\n"
+	    "  delete binding home-address    (home agent, correspondent)\n");
 	exit(2);
 }
 
