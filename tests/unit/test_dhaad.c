@@ -12,67 +12,7 @@
 #include <string.h>
 
 #include "dhaad.h"
-
-/* The CHECK/CHECK_RUN scaffolding of tests/unit/check.h (kept here while
- * that header is not in the tree for every build). */
-#include <stdio.h>
-#include <string.h>
-
-static int failed;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-		    __FILE__, __LINE__, #c);				\
-		failed = 1;						\
-	}								\
-} while (0)
-
-struct check_case {
-	const char	*name;
-	void		(*fn)(void);
-};
-
-#define CHECK_RUN(cases, argc, argv)					\
-	check_run((cases), sizeof(cases) / sizeof((cases)[0]), (argc), (argv))
-
-static inline int
-check_run(const struct check_case *cases, size_t n, int argc, char *argv[])
-{
-	size_t	 i;
-	int	 ran = 0, rc = 0;
-
-	for (i = 0; i < n; i++) {
-		if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-			printf("%s\n", cases[i].name);
-			continue;
-		}
-		if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		failed = 0;
-		cases[i].fn();
-		printf("%s %s\n", failed ? "FAIL" : "ok", cases[i].name);
-		if (failed)
-			rc = 1;
-		ran++;
-	}
-	if (argc > 1 && strcmp(argv[1], "-l") != 0 && ran == 0) {
-		fprintf(stderr, "no such case: %s\n", argv[1]);
-		return 2;
-	}
-	return rc;
-}
-
-
-static struct in6_addr
-A(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1)
-		abort();
-	return a;
-}
+#include "check.h"
 
 static struct icmp6mip_ra
 RA(int h, const char *addr, int has_info, int pref, unsigned int ha_life,
