@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "icmp6mip.h"
+#include "wire.h"
 
 #define ND_RA_TYPE		134
 #define ND_RA_FIXED_LEN		16	/* ICMPv6 header + RA fields */
@@ -17,32 +18,6 @@
 #define EUI64_PLEN		64
 #define EUI64_UBIT		0x02	/* universal/local bit of the IID */
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 static size_t
 build_hdr(uint8_t type, uint16_t id, uint8_t *buf, size_t size)
 {
@@ -50,7 +25,7 @@ build_hdr(uint8_t type, uint16_t id, uint8_t *buf, size_t size)
 		return 0;
 	memset(buf, 0, ICMP6MIP_HDR_LEN);
 	buf[0] = type;
-	put16(buf + 4, id);
+	wire_put16(buf + 4, id);
 	return ICMP6MIP_HDR_LEN;
 }
 
@@ -104,8 +79,8 @@ icmp6mip_build_mpa(uint16_t id, uint8_t flags,
 		o[1] = ICMP6MIP_PIO_LEN / ND_OPT_UNIT;
 		o[2] = p[i].plen;
 		o[3] = p[i].flags;
-		put32(o + 4, p[i].valid);
-		put32(o + 8, p[i].preferred);
+		wire_put32(o + 4, p[i].valid);
+		wire_put32(o + 8, p[i].preferred);
 		a = p[i].prefix;
 		memcpy(o + 16, &a, sizeof(a));
 		len += ICMP6MIP_PIO_LEN;
@@ -119,8 +94,8 @@ parse_pio(const uint8_t *o, struct icmp6mip_prefix *p)
 	memset(p, 0, sizeof(*p));
 	p->plen = o[2];
 	p->flags = o[3];
-	p->valid = get32(o + 4);
-	p->preferred = get32(o + 8);
+	p->valid = wire_get32(o + 4);
+	p->preferred = wire_get32(o + 8);
 	memcpy(&p->prefix, o + 16, sizeof(p->prefix));
 }
 
@@ -153,8 +128,8 @@ walk_opts(const uint8_t *o, size_t len, struct icmp6mip_msg *m,
 			if (olen != ND_OPT_HA_INFO_LEN)
 				return ICMP6MIP_ERR_LEN;
 			ra->has_info = 1;
-			ra->preference = (int16_t)get16(o + 4);
-			ra->ha_lifetime = get16(o + 6);
+			ra->preference = (int16_t)wire_get16(o + 4);
+			ra->ha_lifetime = wire_get16(o + 6);
 		}
 		o += olen;
 		len -= olen;
@@ -169,7 +144,7 @@ icmp6mip_parse(const uint8_t *buf, size_t len, struct icmp6mip_msg *m)
 	if (len < ICMP6MIP_HDR_LEN)
 		return ICMP6MIP_ERR_SHORT;
 	m->type = buf[0];
-	m->id = get16(buf + 4);
+	m->id = wire_get16(buf + 4);
 	switch (buf[0]) {
 	case ICMP6_HADISCOV_REQUEST:
 	case ICMP6_HADISCOV_REPLY:
@@ -219,7 +194,7 @@ icmp6mip_parse_ra(const uint8_t *buf, size_t len, struct icmp6mip_ra *ra)
 	if (buf[1] != 0)
 		return ICMP6MIP_ERR_CODE;
 	ra->ha = (buf[5] & ND_RA_FLAG_HA) != 0;
-	ra->router_lifetime = get16(buf + 6);
+	ra->router_lifetime = wire_get16(buf + 6);
 	return walk_opts(buf + ND_RA_FIXED_LEN, len - ND_RA_FIXED_LEN, NULL,
 	    ra);
 }

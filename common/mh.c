@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mh.h"
+#include "wire.h"
 
 /* Formatting for logs, mip6ctl and mhtool: a bounded appender. */
 struct fmt {
@@ -24,8 +25,6 @@ struct opt_align {
 	uint8_t	y;
 };
 
-static uint16_t	 get16(const uint8_t *);
-static void	 put16(uint8_t *, uint16_t);
 static uint32_t	 sum_bytes(uint32_t, const uint8_t *, size_t);
 static uint32_t	 sum_pseudo(const struct in6_addr *, const struct in6_addr *,
 		    size_t);
@@ -104,25 +103,12 @@ mh_fixed_len(uint8_t type)
 	return type <= MH_TYPE_MAX ? MH_HDR_LEN + data_len[type] : 0;
 }
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
 /* One's-complement sum of big-endian 16-bit words, odd octet zero-padded. */
 static uint32_t
 sum_bytes(uint32_t sum, const uint8_t *p, size_t len)
 {
 	while (len >= 2) {
-		sum += get16(p);
+		sum += wire_get16(p);
 		p += 2;
 		len -= 2;
 	}
@@ -177,7 +163,7 @@ mh_set_checksum(const struct in6_addr *src, const struct in6_addr *dst,
 {
 	if (len < MH_HDR_LEN)
 		return;
-	put16(buf + MH_OFF_CKSUM, mh_checksum(src, dst, buf, len));
+	wire_put16(buf + MH_OFF_CKSUM, mh_checksum(src, dst, buf, len));
 }
 
 void
@@ -227,7 +213,7 @@ mh_opt_decode(const struct mh_rawopt *r, struct mh_opt *o)
 	case MH_OPT_BRA:
 		if (r->len != MH_OPT_BRA_LEN)
 			return MH_ERR_OPT_LEN;
-		o->u.refresh = get16(r->data);
+		o->u.refresh = wire_get16(r->data);
 		break;
 	case MH_OPT_ALTCOA:
 		if (r->len != MH_OPT_ALTCOA_LEN)
@@ -237,8 +223,8 @@ mh_opt_decode(const struct mh_rawopt *r, struct mh_opt *o)
 	case MH_OPT_NONCE:
 		if (r->len != MH_OPT_NONCE_LEN)
 			return MH_ERR_OPT_LEN;
-		o->u.nonce.home = get16(r->data);
-		o->u.nonce.coa = get16(r->data + 2);
+		o->u.nonce.home = wire_get16(r->data);
+		o->u.nonce.coa = wire_get16(r->data + 2);
 		break;
 	case MH_OPT_AUTH:
 		if (r->len != MH_OPT_AUTH_LEN)
@@ -281,21 +267,21 @@ parse_fixed(const uint8_t *buf, struct mh_msg *m)
 		break;
 	case MH_TYPE_HOT:
 	case MH_TYPE_COT:
-		m->u.test.nonce_idx = get16(d);
+		m->u.test.nonce_idx = wire_get16(d);
 		memcpy(m->u.test.cookie, d + 2, MIP6_COOKIE_LEN);
 		memcpy(m->u.test.token, d + 2 + MIP6_COOKIE_LEN,
 		    MIP6_TOKEN_LEN);
 		break;
 	case MH_TYPE_BU:
-		m->u.bu.seq = get16(d);
-		m->u.bu.flags = get16(d + 2);
-		m->u.bu.lifetime = get16(d + 4);
+		m->u.bu.seq = wire_get16(d);
+		m->u.bu.flags = wire_get16(d + 2);
+		m->u.bu.lifetime = wire_get16(d + 4);
 		break;
 	case MH_TYPE_BA:
 		m->u.ba.status = d[0];
 		m->u.ba.flags = d[1];
-		m->u.ba.seq = get16(d + 2);
-		m->u.ba.lifetime = get16(d + 4);
+		m->u.ba.seq = wire_get16(d + 2);
+		m->u.ba.lifetime = wire_get16(d + 4);
 		break;
 	case MH_TYPE_BE:
 		m->u.be.status = d[0];
@@ -398,7 +384,7 @@ mh_parse(const uint8_t *buf, size_t len, const struct in6_addr *src,
 	m->proto = buf[MH_OFF_PROTO];
 	m->type = buf[MH_OFF_TYPE];
 	m->len = (uint16_t)len;
-	m->cksum = get16(buf + MH_OFF_CKSUM);
+	m->cksum = wire_get16(buf + MH_OFF_CKSUM);
 	/* RFC 6275 9.2, in its order: type, payload proto, header len. */
 	if (m->type > MH_TYPE_MAX) {
 		m->answer.kind = MH_ANSWER_BE;
@@ -503,14 +489,14 @@ write_opt(uint8_t *p, const struct mh_opt *o)
 	p[1] = (uint8_t)(opt_wire_len(o) - MH_OPT_HDR_LEN);
 	switch (o->type) {
 	case MH_OPT_BRA:
-		put16(d, o->u.refresh);
+		wire_put16(d, o->u.refresh);
 		break;
 	case MH_OPT_ALTCOA:
 		memcpy(d, &o->u.altcoa, sizeof(o->u.altcoa));
 		break;
 	case MH_OPT_NONCE:
-		put16(d, o->u.nonce.home);
-		put16(d + 2, o->u.nonce.coa);
+		wire_put16(d, o->u.nonce.home);
+		wire_put16(d + 2, o->u.nonce.coa);
 		break;
 	case MH_OPT_AUTH:
 		memcpy(d, o->u.auth, MIP6_AUTH_LEN);
@@ -549,21 +535,21 @@ build_fixed(const struct mh_msg *m, uint8_t *buf)
 		break;
 	case MH_TYPE_HOT:
 	case MH_TYPE_COT:
-		put16(d, m->u.test.nonce_idx);
+		wire_put16(d, m->u.test.nonce_idx);
 		memcpy(d + 2, m->u.test.cookie, MIP6_COOKIE_LEN);
 		memcpy(d + 2 + MIP6_COOKIE_LEN, m->u.test.token,
 		    MIP6_TOKEN_LEN);
 		break;
 	case MH_TYPE_BU:
-		put16(d, m->u.bu.seq);
-		put16(d + 2, m->u.bu.flags);
-		put16(d + 4, m->u.bu.lifetime);
+		wire_put16(d, m->u.bu.seq);
+		wire_put16(d + 2, m->u.bu.flags);
+		wire_put16(d + 4, m->u.bu.lifetime);
 		break;
 	case MH_TYPE_BA:
 		d[0] = m->u.ba.status;
 		d[1] = m->u.ba.flags;
-		put16(d + 2, m->u.ba.seq);
-		put16(d + 4, m->u.ba.lifetime);
+		wire_put16(d + 2, m->u.ba.seq);
+		wire_put16(d + 4, m->u.ba.lifetime);
 		break;
 	case MH_TYPE_BE:
 		d[0] = m->u.be.status;

@@ -6,6 +6,7 @@
 #include <linux/if_addr.h>
 
 #include "movement.h"
+#include "wire.h"
 
 #define ICMP6_RA_TYPE		134
 #define RA_FIXED_LEN		16	/* type .. retrans timer */
@@ -302,13 +303,6 @@ mv_decide(const struct mv *m, struct mv_decision *d)
 	}
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 int
 mv_ra_parse(const uint8_t *b, size_t len, struct mv_ra *ra)
 {
@@ -335,13 +329,13 @@ mv_ra_parse(const uint8_t *b, size_t len, struct mv_ra *ra)
 			p = &ra->pfx[ra->npfx++];
 			p->plen = b[off + 2];
 			p->flags = b[off + 3];
-			p->valid = get32(b + off + 4);
-			p->preferred = get32(b + off + 8);
+			p->valid = wire_get32(b + off + 4);
+			p->preferred = wire_get32(b + off + 8);
 			memcpy(&p->prefix, b + off + 16, sizeof(p->prefix));
 			break;
 		case ND_OPT_ADV_INTERVAL:
 			if (olen == ND_OPT_ADV_INTERVAL_LEN)
-				ra->adv_interval = get32(b + off + 4);
+				ra->adv_interval = wire_get32(b + off + 4);
 			break;
 		default:
 			break;
