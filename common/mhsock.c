@@ -46,6 +46,7 @@ mh_sock_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx)
 	ssize_t			 n;
 
 	memset(rx, 0, sizeof(*rx));
+	rx->hoplimit = -1;
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = buf;
 	iov.iov_len = size;
@@ -84,6 +85,11 @@ mh_sock_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx)
 			rx->dst = pi.ipi6_addr;
 			rx->ifindex = pi.ipi6_ifindex;
 			rx->has_dst = 1;
+			break;
+		case IPV6_HOPLIMIT:
+			if (dlen >= sizeof(int))
+				memcpy(&rx->hoplimit, CMSG_DATA(cm),
+				    sizeof(int));
 			break;
 		case IPV6_DSTOPTS:
 			e = mh_hao_parse(CMSG_DATA(cm), dlen, &opt);

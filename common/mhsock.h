@@ -30,6 +30,8 @@ struct mh_rx {
 	int		 has_rh2;
 	int		 bad_exthdr;	/* a destination options header we
 					   could not read */
+	int		 hoplimit;	/* IPV6_RECVHOPLIMIT set: the hop
+					   limit; -1 when not known */
 	int		 has_drops;	/* SO_RXQ_OVFL set on the socket */
 	uint32_t	 drops;		/* datagrams the full socket dropped
 					   so far (a running total) */
@@ -41,7 +43,8 @@ struct mh_rx {
  */
 int	 mh_sock_setup(int fd);
 /*
- * One Mobility Header into buf.  Returns its length, 0 when nothing is
+ * One datagram into buf: a Mobility Header, or on the roles' ICMPv6
+ * sockets an ICMPv6 message (the same ancillary data).  Returns its length, 0 when nothing is
  * waiting, -1 on error (errno; EMSGSIZE for a truncated datagram, which
  * is consumed: the caller counts it and reads on).
  */

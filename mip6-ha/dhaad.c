@@ -28,7 +28,6 @@
 
 #define DH_RX_BURST		64
 #define DH_BUF_LEN		2048
-#define DH_CMSG_SPACE		512
 #define ND_HOPLIMIT		255	/* RFC 4861 6.1.2 */
 #define MS_PER_S		1000
 #define NS_PER_MS		1000000
@@ -39,10 +38,9 @@
 #define DH_PREFIX_PREFERRED_S	604800
 
 static void	 dh_read(evutil_socket_t, short, void *);
-static ssize_t	 dh_recv(int, uint8_t *, size_t, struct mh_rx *, int *);
 static void	 dh_request(const uint8_t *, size_t, const struct mh_rx *);
 static void	 dh_solicitation(const uint8_t *, size_t, const struct mh_rx *);
-static void	 dh_ra(const uint8_t *, size_t, const struct mh_rx *, int);
+static void	 dh_ra(const uint8_t *, size_t, const struct mh_rx *);
 static int64_t	 dh_now_ms(void);
 
 static const struct mip6_conf	*dh_conf;
@@ -245,10 +243,10 @@ dh_read(evutil_socket_t fd, short ev, void *arg)
 	uint8_t		 buf[DH_BUF_LEN];
 	struct mh_rx	 rx;
 	ssize_t		 n;
-	int		 i, hops;
+	int		 i;
 
 	for (i = 0; i < DH_RX_BURST; i++) {
-		if ((n = dh_recv(fd, buf, sizeof(buf), &rx, &hops)) == 0)
+		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
 			return;
 		if (n == -1) {
 			if (errno == EMSGSIZE) {
@@ -268,92 +266,10 @@ dh_read(evutil_socket_t fd, short ev, void *arg)
 			dh_solicitation(buf, (size_t)n, &rx);
 			break;
 		case ND_ROUTER_ADVERT:
-			dh_ra(buf, (size_t)n, &rx, hops);
+			dh_ra(buf, (size_t)n, &rx);
 			break;
 		}
 	}
-}
-
-/*
- * mh_sock_recv()'s work (pktinfo, the Home Address option swapped back
- * into wire terms, the type 2 routing header) plus the hop limit, which
- * a Router Advertisement must carry as 255 (RFC 4861 6.1.2).
- */
-static ssize_t
-dh_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx, int *hops)
-{
-	struct sockaddr_in6	 from;
-	struct iovec		 iov;
-	struct msghdr		 msg;
-	struct cmsghdr		*cm;
-	struct in6_pktinfo	 pi;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[DH_CMSG_SPACE];
-	}			 cbuf;
-	struct in6_addr		 opt;
-	enum mh_err		 e;
-	ssize_t			 n;
-	size_t			 dlen;
-
-	memset(rx, 0, sizeof(*rx));
-	memset(&msg, 0, sizeof(msg));
-	*hops = -1;
-	iov.iov_base = buf;
-	iov.iov_len = size;
-	msg.msg_name = &from;
-	msg.msg_namelen = sizeof(from);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	if ((n = recvmsg(fd, &msg, 0)) == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return 0;
-		return -1;
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	rx->src = from.sin6_addr;
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
-		if (cm->cmsg_level != IPPROTO_IPV6)
-			continue;
-		dlen = cm->cmsg_len - CMSG_LEN(0);
-		switch (cm->cmsg_type) {
-		case IPV6_PKTINFO:
-			if (dlen < sizeof(pi))
-				break;
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx->dst = pi.ipi6_addr;
-			rx->ifindex = pi.ipi6_ifindex;
-			rx->has_dst = 1;
-			break;
-		case IPV6_HOPLIMIT:
-			if (dlen >= sizeof(*hops))
-				memcpy(hops, CMSG_DATA(cm), sizeof(*hops));
-			break;
-		case IPV6_DSTOPTS:
-			e = mh_hao_parse(CMSG_DATA(cm), dlen, &opt);
-			if (e == MH_OK && !rx->has_hao) {
-				/* The kernel swapped: the option holds the
-				 * care-of address, the source the home one. */
-				rx->has_hao = 1;
-				rx->hoa = from.sin6_addr;
-				rx->src = opt;
-			} else if (e != MH_ERR_NOHAO)
-				rx->bad_exthdr = 1;
-			break;
-		case IPV6_RTHDR:
-			if (mh_rh2_parse(CMSG_DATA(cm), dlen, &opt) == MH_OK) {
-				rx->has_rh2 = 1;
-				rx->rh2 = opt;
-			}
-			break;
-		}
-	}
-	return n;
 }
 
 /* Which link and prefix dst is the Home Agents anycast address of. */
@@ -478,7 +394,7 @@ dh_solicitation(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 
 /* RFC 6275 10.1: the home link's advertisements build the list. */
 static void
-dh_ra(const uint8_t *buf, size_t len, const struct mh_rx *rx, int hops)
+dh_ra(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 {
 	struct icmp6mip_ra		 ra;
 	const struct conf_ha_link	*l;
@@ -488,7 +404,7 @@ dh_ra(const uint8_t *buf, size_t len, const struct mh_rx *rx, int hops)
 
 	dh_ctr[DH_RX_RA]++;
 	/* RFC 4861 6.1.2: from a link-local source, hop limit 255. */
-	if (!IN6_IS_ADDR_LINKLOCAL(&rx->src) || hops != ND_HOPLIMIT ||
+	if (!IN6_IS_ADDR_LINKLOCAL(&rx->src) || rx->hoplimit != ND_HOPLIMIT ||
 	    icmp6mip_parse_ra(buf, len, &ra) != ICMP6MIP_OK) {
 		dh_ctr[DH_RA_IGNORED]++;
 		return;

@@ -15,8 +15,8 @@
 
 #include "hanet.h"
 #include "mh.h"
+#include "mhsock.h"
 
-#define HANET_CMSG_SPACE	512
 #define ND_HOPLIMIT		255
 
 static int	 setopt(int fd, int level, int name, int value);
@@ -132,48 +132,22 @@ hanet_solicited_group(int fd, unsigned int ifindex,
 int
 hanet_recv_icmp6(int fd, struct hanet_nd *nd)
 {
-	struct sockaddr_in6	 from;
-	struct iovec		 iov;
-	struct msghdr		 msg;
-	struct cmsghdr		*cm;
-	struct in6_pktinfo	 pi;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[HANET_CMSG_SPACE];
-	}			 cbuf;
-	uint8_t			 buf[1500];
-	ssize_t			 n;
+	struct mh_rx	 rx;
+	uint8_t		 buf[1500];
+	ssize_t		 n;
 
 	memset(nd, 0, sizeof(*nd));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = sizeof(buf);
-	msg.msg_name = &from;
-	msg.msg_namelen = sizeof(from);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	if ((n = recvmsg(fd, &msg, 0)) == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return 0;
-		return -1;
-	}
+	if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) <= 0)
+		return n == 0 ? 0 : errno == EMSGSIZE ? 2 : -1;
 	/* type, code, checksum, reserved/flags, then the target */
 	if ((size_t)n < sizeof(struct nd_neighbor_solicit))
 		return 2;
 	if (buf[0] != ND_NEIGHBOR_SOLICIT && buf[0] != ND_NEIGHBOR_ADVERT)
 		return 2;
 	nd->type = buf[0];
-	nd->src = from.sin6_addr;
+	nd->src = rx.src;
 	memcpy(&nd->target, buf + 8, sizeof(nd->target));
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
-		if (cm->cmsg_level == IPPROTO_IPV6 &&
-		    cm->cmsg_type == IPV6_PKTINFO &&
-		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			nd->ifindex = pi.ipi6_ifindex;
-		}
+	nd->ifindex = rx.ifindex;
 	return 1;
 }
 

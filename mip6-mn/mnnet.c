@@ -35,7 +35,6 @@
 #define MN_RXBUF	2048
 /* Messages read per readiness event before the loop looks elsewhere. */
 #define MN_RX_BURST	64
-#define MN_CMSGBUF	512
 #define ND_HOPLIMIT	255
 #define RS_LEN		8
 
@@ -348,58 +347,27 @@ static void
 mn_icmp_read(evutil_socket_t fd, short ev, void *arg)
 {
 	uint8_t			 buf[MN_RXBUF];
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[MN_CMSGBUF];
-	}			 cbuf;
-	struct sockaddr_in6	 src;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct cmsghdr		*cm;
-	struct in6_pktinfo	 pi;
+	struct mh_rx		 rx;
 	struct mv_ra		 ra;
 	ssize_t			 n;
-	int			 hops, have_pi, i;
+	int			 i;
 
 	for (i = 0; i < MN_RX_BURST; i++) {
-		iov.iov_base = buf;
-		iov.iov_len = sizeof(buf);
-		memset(&msg, 0, sizeof(msg));
-		msg.msg_name = &src;
-		msg.msg_namelen = sizeof(src);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf.buf;
-		msg.msg_controllen = sizeof(cbuf.buf);
-		if ((n = recvmsg(fd, &msg, 0)) == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("%s", __func__);
+		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
+			return;
+		if (n == -1 && errno != EMSGSIZE) {
+			log_warn("%s", __func__);
 			return;
 		}
-		hops = -1;
-		have_pi = 0;
-		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm)) {
-			if (cm->cmsg_level != IPPROTO_IPV6)
-				continue;
-			if (cm->cmsg_type == IPV6_HOPLIMIT &&
-			    cm->cmsg_len == CMSG_LEN(sizeof(int)))
-				memcpy(&hops, CMSG_DATA(cm), sizeof(hops));
-			else if (cm->cmsg_type == IPV6_PKTINFO &&
-			    cm->cmsg_len == CMSG_LEN(sizeof(pi))) {
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				have_pi = 1;
-			}
-		}
 		/* RFC 4861 6.1.2: from a link-local source, hop limit 255. */
-		if (hops != ND_HOPLIMIT || !have_pi ||
-		    !IN6_IS_ADDR_LINKLOCAL(&src.sin6_addr) ||
+		if (n == -1 || rx.hoplimit != ND_HOPLIMIT || !rx.has_dst ||
+		    !IN6_IS_ADDR_LINKLOCAL(&rx.src) ||
 		    mv_ra_parse(buf, (size_t)n, &ra) == -1) {
 			mn.ctr.rx_ra_bad++;
 			continue;
 		}
-		ra.router = src.sin6_addr;
-		if (mv_ra(&mn.mv, pi.ipi6_ifindex, &ra, mn_now())) {
+		ra.router = rx.src;
+		if (mv_ra(&mn.mv, rx.ifindex, &ra, mn_now())) {
 			mn.ctr.rx_ra++;
 			mn_evaluate();
 		}
