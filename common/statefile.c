@@ -121,7 +121,11 @@ sf_rec_encode(const struct sf_rec *r, uint8_t *out)
 	put16(out + R_FLAGS, r->flags);
 	put16(out + R_LIFETIME, r->lifetime);
 	put16(out + R_KIND, r->kind);
-	memcpy(out + R_LINK, r->link, strnlen(r->link, SF_LINK_LEN - 1));
+	if (r->kind == SF_KIND_CN)
+		memcpy(out + R_LINK, &r->cn, 16);
+	else
+		memcpy(out + R_LINK, r->link, strnlen(r->link,
+		    SF_LINK_LEN - 1));
 	put32(out + R_CRC, sf_crc32(0, out, R_CRC));
 }
 
@@ -130,7 +134,8 @@ sf_rec_decode(const uint8_t *in, struct sf_rec *r)
 {
 	if (get32(in + R_CRC) != sf_crc32(0, in, R_CRC))
 		return -1;
-	if (memchr(in + R_LINK, '\0', SF_LINK_LEN) == NULL)
+	if (get16(in + R_KIND) != SF_KIND_CN &&
+	    memchr(in + R_LINK, '\0', SF_LINK_LEN) == NULL)
 		return -1;
 	memset(r, 0, sizeof(*r));
 	memcpy(&r->hoa, in + R_HOA, 16);
@@ -141,7 +146,10 @@ sf_rec_decode(const uint8_t *in, struct sf_rec *r)
 	r->flags = get16(in + R_FLAGS);
 	r->lifetime = get16(in + R_LIFETIME);
 	r->kind = get16(in + R_KIND);
-	memcpy(r->link, in + R_LINK, SF_LINK_LEN);
+	if (r->kind == SF_KIND_CN)
+		memcpy(&r->cn, in + R_LINK, 16);
+	else
+		memcpy(r->link, in + R_LINK, SF_LINK_LEN);
 	return 0;
 }
 

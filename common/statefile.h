@@ -12,7 +12,11 @@
  *   count records (SF_REC_SIZE octets each)
  *     home address, care-of address, expiry and creation (wall clock,
  *     s), sequence number, BU flags, lifetime granted (4-s units),
- *     kind, home link name, CRC-32 of the above
+ *     kind, then 16 octets by kind: the home link name (a home agent's
+ *     binding, SF_KIND_HA, NUL-terminated) or the correspondent's own
+ *     address the BU went to (SF_KIND_CN), CRC-32 of the above
+ * The record layout is the same size for both kinds: a file of version 1
+ * written before correspondent records existed reads unchanged.
  * The file must be exactly header + count records long: a truncated or
  * padded file is refused, and so is any record whose CRC does not match.
  * A file is read whole or not at all.
@@ -53,12 +57,16 @@ struct sf_rec {
 	uint16_t	 flags;		/* MH_BU_F_* of the last BU */
 	uint16_t	 lifetime;	/* granted, 4-s units */
 	uint16_t	 kind;		/* enum sf_kind */
-	char		 link[SF_LINK_LEN];	/* home link, NUL-terminated */
+	char		 link[SF_LINK_LEN];	/* SF_KIND_HA: home link */
+	struct in6_addr	 cn;		/* SF_KIND_CN: our address */
 };
 
 /* One record to and from its SF_REC_SIZE octets (with its CRC). */
 void	 sf_rec_encode(const struct sf_rec *, uint8_t *out);
-/* 0, or -1 when the CRC does not match or the link name is unterminated. */
+/*
+ * 0, or -1 when the CRC does not match or (SF_KIND_HA) the link name is
+ * unterminated.
+ */
 int	 sf_rec_decode(const uint8_t *in, struct sf_rec *);
 
 /*

@@ -234,7 +234,10 @@ kr_batch_done(struct kr_batch *b)
 		k.b = b->u.ro.peer;
 		k.proto = b->u.ro.flags;
 		if (b->type == IMSG_KR_RO_ADD && b->error == 0) {
-			if (kr_tab_find(&k) == NULL)
+			struct kr_obj	*o = kr_tab_find(&k);
+
+			/* New, or found by the sweep and claimed now. */
+			if (o == NULL || o->role != b->role)
 				kr_nro[b->role]++;
 			kr_tab_add(&k, &b->u.ro.coa, b->role);
 		} else if (b->type == IMSG_KR_RO_DEL) {
@@ -588,6 +591,15 @@ kr_start_cb(void *arg, int error)
 		*err = error;
 }
 
+uint32_t
+kr_ro_owner(const struct in6_addr *hoa)
+{
+	if (kr_conf != NULL && conf_role_enabled(kr_conf, ROLE_MN) &&
+	    memcmp(hoa, &kr_conf->mn.hoa, sizeof(*hoa)) == 0)
+		return KR_RO_MN;
+	return KR_RO_CN;
+}
+
 int
 kr_role_start(uint32_t role)
 {
@@ -759,6 +771,9 @@ kr_role_forget(uint32_t role)
 static int
 kr_is_binding(uint32_t role, const struct kr_obj *o)
 {
+	/* The correspondent's: a binding's route-optimization states. */
+	if (role == ROLE_SIG)
+		return o->key.type == KO_XSTATE && o->key.proto == KR_RO_CN;
 	if (role != ROLE_HA)
 		return 0;
 	switch (o->key.type) {
@@ -807,6 +822,9 @@ kr_adopt_end1(const struct kr_obj *o, void *arg)
 	log_info("%s: no binding for %s: removed", conf_role_name(role),
 	    line);
 	/* What the sweep found is the role's to remove now. */
+	if (o->role == KR_ROLE_NONE && o->key.type == KO_XSTATE &&
+	    role < ROLE_MAX)
+		kr_nro[role]++;		/* kr_forget1 counts it out */
 	((struct kr_obj *)o)->role = role;
 	kr_forget1(o, &owner);
 }

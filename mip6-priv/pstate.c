@@ -38,7 +38,8 @@ static struct pstate	 ps[ROLE_MAX];
 int
 pstate_enabled(const struct mip6_conf *conf, enum conf_role role)
 {
-	return conf->persist_bindings && role == ROLE_HA;
+	return conf->persist_bindings &&
+	    (role == ROLE_HA || role == ROLE_SIG);
 }
 
 static void
@@ -139,7 +140,7 @@ pstate_dispatch(struct priv_child *c, struct imsg *imsg)
 		return 0;
 	/* Not the configuration's say: a role started with persist-bindings
 	 * keeps writing after a reload turned it off (until it restarts). */
-	if (c->role != ROLE_HA) {
+	if (c->role != ROLE_HA && c->role != ROLE_SIG) {
 		priv_child_fatal(c, "state message from a role without a "
 		    "state file");
 		return 1;

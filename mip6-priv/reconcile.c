@@ -442,6 +442,14 @@ kr_sweep_policy(const struct nlmsghdr *nlh, void *arg)
 		kr_nl_send(sw->nl, msg, kr_sweep_cb, NULL);
 		return;
 	}
+	/*
+	 * A binding's route-optimization policies (one host to another)
+	 * belong to its "ro" object (kr_sweep_state): the claim updates
+	 * them, the removal of an unclaimed one takes them along.
+	 */
+	if ((p->priority == XFRM_PRIO_RO || p->priority == XFRM_PRIO_RO - 1) &&
+	    p->sel.prefixlen_s == 128 && p->sel.prefixlen_d == 128)
+		return;
 	memset(&k, 0, sizeof(k));
 	k.type = KO_XPOLICY;
 	memcpy(&k.a, &p->sel.saddr, sizeof(k.a));
@@ -495,6 +503,26 @@ kr_sweep_state(const struct nlmsghdr *nlh, void *arg)
 	    NULL) == 0 && tb[XFRMA_COADDR] &&
 	    nla_len(tb[XFRMA_COADDR]) >= (int)sizeof(coa))
 		memcpy(&coa, nla_data(tb[XFRMA_COADDR]), sizeof(coa));
+	/*
+	 * A binding's pair of route-optimization states (xfrm_ro: RH2 from
+	 * the correspondent to the home address, HAO from the home address
+	 * to the correspondent) is one object in the table, keyed as the
+	 * request records it (home address, correspondent, KR_RO_*): a
+	 * restored binding's IMSG_KR_RO_ADD claims it.  The wildcard state
+	 * (an unspecified address) keeps its own key.
+	 */
+	if (sa->reqid == XFRM_REQID_RO &&
+	    sa->mode == XFRM_MODE_ROUTEOPTIMIZATION &&
+	    (sa->id.proto == IPPROTO_ROUTING ||
+	    sa->id.proto == IPPROTO_DSTOPTS) &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&k.a) && !IN6_IS_ADDR_UNSPECIFIED(&k.b)) {
+		if (sa->id.proto == IPPROTO_ROUTING) {
+			memcpy(&k.a, &sa->id.daddr, sizeof(k.a));
+			memcpy(&k.b, &sa->saddr, sizeof(k.b));
+		}
+		k.plen = 0;
+		k.proto = kr_ro_owner(&k.a);
+	}
 	kr_tab_add(&k, &coa, 0);
 }
 

@@ -65,6 +65,11 @@ int	 kr_obj_format(const struct kr_obj *, char *, size_t);
  * -1.
  */
 int	 kr_reconcile(int adopt);
+/*
+ * Whose route-optimization states these are (KR_RO_MN when hoa is the
+ * mobile node's home address, else KR_RO_CN): the sweep keys them so.
+ */
+uint32_t kr_ro_owner(const struct in6_addr *hoa);
 /* At stop: remove everything of ours from the kernel, table emptied. */
 int	 kr_remove_all(void);
 /*

@@ -93,6 +93,7 @@ cc_insert(struct cncache *cc, const struct in6_addr *hoa,
 	memcpy(&e->cn, cn, sizeof(e->cn));
 	RB_INSERT(cn_tree, &cc->head, e);
 	cc->count++;
+	cc->gen++;
 	return e;
 }
 
@@ -101,6 +102,7 @@ cc_remove(struct cncache *cc, struct cn_entry *e)
 {
 	RB_REMOVE(cn_tree, &cc->head, e);
 	cc->count--;
+	cc->gen++;
 	free(e);
 }
 

@@ -44,6 +44,7 @@ struct cncache {
 	struct cn_tree		 head;
 	size_t			 count;
 	size_t			 max;
+	uint64_t		 gen;	/* changes (persist-bindings) */
 };
 
 void		 cc_init(struct cncache *, size_t max);

@@ -30,6 +30,7 @@
 #include "ratelog.h"
 #include "role.h"
 #include "sig.h"
+#include "sigstate.h"
 
 /* A route-optimization request waiting for the parent's answer. */
 struct sig_pending {
@@ -77,6 +78,7 @@ static const struct role_ops sig_ops = {
 
 struct sig_env		*sig_env;
 static struct event	*ev_tick;
+static int		 sig_mhfd = -1;	/* read once a restore is over */
 static TAILQ_HEAD(, sig_pending) pending = TAILQ_HEAD_INITIALIZER(pending);
 
 int64_t
@@ -145,9 +147,13 @@ sig_init(const struct mip6_conf *c)
 	s->be_tokens = s->be_rate * 1000;
 	s->be_last_ms = sig_now_ms();
 
+	/* persist-bindings: BUs wait in the socket until the restore. */
+	sigstate_init(c, &s->cc);
 	if ((fd = role_socket(ROLE_SOCK_MH)) == -1)
 		log_warnx("no Mobility Header socket from the parent: no "
 		    "return routability, no bindings");
+	else if (sigstate_restoring())
+		sig_mhfd = fd;
 	else
 		signet_init(fd);
 	/* Kernel reports: a Home Address option from an unbound address. */
@@ -169,6 +175,7 @@ sig_reconf(const struct mip6_conf *c)
 {
 	if (sig_env != NULL)
 		sig_apply_conf(c);
+	sigstate_reconf(c);
 }
 
 static void
@@ -178,6 +185,8 @@ sig_shutdown(void)
 
 	if (sig_env == NULL)
 		return;
+	/* The file keeps the bindings for the next start. */
+	sigstate_stop();
 	/* mip6-priv removes what it installed for us when we are gone;
 	 * still ask, in case the parent outlives us. */
 	cc_clear(&sig_env->cc, sig_unbind, NULL);
@@ -218,6 +227,7 @@ sig_tick(evutil_socket_t fd, short ev, void *arg)
 		cc_remove(&s->cc, e);
 		cn_ctr_misc(&s->ctr, CN_CTR_EXPIRED);
 	}
+	sigstate_changed();
 }
 
 int
@@ -231,6 +241,7 @@ sig_binding_delete(const struct in6_addr *hoa)
 		cc_remove(&sig_env->cc, e);
 		n++;
 	}
+	sigstate_changed();
 	return n ? 0 : -1;
 }
 
@@ -273,6 +284,8 @@ sig_dispatch_main(const struct imsg *imsg)
 {
 	size_t	 len = imsg->hdr.len - IMSG_HEADER_SIZE;
 
+	if (sigstate_dispatch(imsg))
+		return 1;
 	switch (imsg->hdr.type) {
 	case IMSG_KR_REPLY:
 		if (len != sizeof(struct kr_reply))
@@ -322,6 +335,7 @@ sig_kr_reply(uint32_t reqid, const struct kr_reply *rep)
 			if (e != NULL) {
 				sig_unbind(e, NULL);
 				cc_remove(&sig_env->cc, e);
+				sigstate_changed();
 			}
 			cnreg_refuse(&p->r);
 			cn_ctr_bu(&sig_env->ctr, CNREG_R_NO_RESOURCES);
@@ -436,6 +450,10 @@ sig_bu(const uint8_t *buf, size_t len, const struct mh_msg *m,
 		oldcoa = e->kcoa;
 	}
 	e = cnreg_commit(&s->ctx, &in, &r);
+	if (r.op != CNREG_OP_NONE) {
+		s->cc.gen++;		/* an update changes the entry */
+		sigstate_changed();
+	}
 	cn_ctr_bu(&s->ctr, r.reason);
 	addr_ntop(&r.hoa, a, sizeof(a));
 	addr_ntop(&r.coa, c, sizeof(c));
@@ -485,6 +503,14 @@ sig_bu(const uint8_t *buf, size_t len, const struct mh_msg *m,
  */
 static void
 sig_send_ba(const struct cnreg_result *r)
+{
+	/* state-sync-delay 0: once the file holds the binding. */
+	if (!sigstate_hold_ba(r))
+		sig_send_ba_now(r);
+}
+
+void
+sig_send_ba_now(const struct cnreg_result *r)
 {
 	const struct in6_addr	*via = r->ba_rh2 ? &r->ba_dst : NULL;
 	uint8_t			 out[MH_MAX_LEN];
@@ -548,6 +574,9 @@ sig_xfrm_event(const struct kr_ev_xfrm *ev)
 
 	if (ev->kind != KR_XFRM_REPORT || ev->proto != IPPROTO_DSTOPTS)
 		return;
+	/* Restoring: the binding may be about to come back. */
+	if (sigstate_restoring())
+		return;
 	addr_ntop(&ev->src, a, sizeof(a));
 	addr_ntop(&ev->coa, c, sizeof(c));
 	if (cc_find(&s->cc, &ev->src, &ev->dst) != NULL) {
@@ -558,6 +587,33 @@ sig_xfrm_event(const struct kr_ev_xfrm *ev)
 		return;
 	log_debug("%s: Home Address option from %s without a binding", a, c);
 	sig_send_be(&ev->dst, &ev->coa, BE_STATUS_UNKNOWN_HAO, &ev->src);
+}
+
+/* persist-bindings: a restored binding claims its states. */
+void
+sig_restore_kernel(struct cn_entry *e)
+{
+	struct cnreg_result	 r;
+	uint32_t		 id;
+
+	memset(&r, 0, sizeof(r));
+	r.op = CNREG_OP_ADD;
+	r.hoa = e->hoa;
+	r.coa = e->coa;
+	r.cn = e->cn;
+	e->kstate = CN_K_PENDING;
+	e->kcoa = e->coa;
+	id = sig_ro(IMSG_KR_RO_ADD, &e->hoa, &e->coa, &e->cn);
+	sig_pend(id, IMSG_KR_RO_ADD, &r);	/* no BA to send */
+}
+
+void
+sig_restored(void)
+{
+	if (sig_mhfd != -1) {
+		signet_init(sig_mhfd);
+		sig_mhfd = -1;
+	}
 }
 
 int

@@ -116,3 +116,55 @@ nbindings() {
 	[ "${#lines[@]}" -eq 3 ]
 	! log_has "state file"
 }
+
+# The correspondent (mip6-sig) keeps STATE-DIR/sig.state the same way.
+# Without a kernel (MIP6_KERNEL=none) a restored binding's route-
+# optimization states are refused, so the binding does not stay: the
+# restore, the refusal and the rewritten file are what the host shows;
+# tests/lab/cnpersist.bats has the states and the traffic.
+sig_conf() {
+	write_conf sig -- "persist-bindings: true" "state-sync-delay: 200ms" \
+	    "restart-backoff: { min: 1s, max: 1s }"
+	SIGSTATE=$TD/state/sig.state
+}
+
+@test "persist (correspondent): saved bindings within their lifetime are restored and claim their states; refused by a kernel-less host, they leave the file" {
+	sig_conf
+	SF write "$SIGSTATE" 2 3
+	start_priv
+	wait_for 5 log_has "restored 3 binding(s) from the state file (0 expired, 0 refused)"
+	# each one asked for its route-optimization states
+	wait_for 5 bash -c "[ \$(grep -c 'route optimization refused' '$LOG') -eq 3 ]"
+	[ -z "$("$BIN/mip6ctl" -s "$CTL/sig.sock" show bindings)" ]
+	sleep 0.6
+	run SF dump "$SIGSTATE" 2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# the home agent's file is not touched
+	[ ! -e "$TD/state/ha.state" ]
+}
+
+@test "persist (correspondent): expired saved bindings are not restored" {
+	sig_conf
+	SF write "$SIGSTATE" 2 2 -5
+	start_priv
+	wait_for 5 log_has "restored 0 binding(s) from the state file (2 expired, 0 refused)"
+	! log_has "route optimization refused"
+}
+
+@test "persist (correspondent): a corrupt sig.state is moved aside with its reason; a home agent's file is refused as another role's" {
+	sig_conf
+	SF write "$SIGSTATE" 2 4
+	printf '\xff' | dd of="$SIGSTATE" bs=1 seek=$((32 + 2 * 80 + 60)) conv=notrunc 2>/dev/null
+	start_priv
+	log_has "state file $SIGSTATE: record 3 of 4: checksum mismatch; moved aside to $SIGSTATE.corrupt-"
+	wait_for 5 log_has "restored 0 binding(s) from the state file (0 expired, 0 refused); the file was unreadable"
+	kill "$PRIV"; wait "$PRIV" 2>/dev/null || true
+	rm -f "$SIGSTATE".corrupt-*
+	SF write "$SIGSTATE" 0 2
+	start_priv
+	log_has "state file $SIGSTATE: written by role ha, not sig; moved aside"
+	run "$BIN/mip6ctl" -s "$CTL/sig.sock" status
+	[ "$status" -eq 0 ]
+}

@@ -65,3 +65,8 @@ unit() {
 	[[ "$output" == "100000 records, 8000032 octets: "* ]]
 	echo "# $output" >&3
 }
+
+@test "statefile: correspondent records carry our address; home agent records encode as before" {
+	unit cn_records_round_trip
+	unit ha_record_layout_unchanged
+}

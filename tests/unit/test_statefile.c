@@ -8,7 +8,9 @@
  *   test_statefile write PATH ROLE N [S]  a valid file of N HA bindings
  *                                         2001:db8:1::1000+i -> 2001:db8:2::i,
  *                                         S s of lifetime left (default 300,
- *                                         negative: expired), link ha0
+ *                                         negative: expired), link ha0; with
+ *                                         ROLE 2 (sig) correspondent records,
+ *                                         our address CN_ADDR
  *   test_statefile dump PATH ROLE         one line per record, or the reason
  *   test_statefile bench N                time to write and read N records
  */
@@ -51,6 +53,18 @@ tpath(const char *name)
 
 static int64_t	 left_s = 300;	/* lifetime left of written records */
 
+/* The correspondent's address in the records of ROLE 2 (no zero octet). */
+#define CN_ADDR		"2001:db8:abab:cdcd:efef:1111:2222:3333"
+
+/* Make r a correspondent record (SF_KIND_CN). */
+static void
+mkcn(struct sf_rec *r)
+{
+	r->kind = SF_KIND_CN;
+	memset(r->link, 0, sizeof(r->link));
+	inet_pton(AF_INET6, CN_ADDR, &r->cn);
+}
+
 static void
 mkrec(struct sf_rec *r, uint32_t i, int64_t now)
 {
@@ -87,6 +101,8 @@ write_file(const char *path, uint16_t role, uint32_t n, int64_t now)
 	}
 	for (i = 0; i < n; i++) {
 		mkrec(&r, i, now);
+		if (role == 2)
+			mkcn(&r);
 		sf_rec_encode(&r, buf);
 		if (sf_write_recs(&w, buf, 1, err, sizeof(err)) == -1) {
 			fprintf(stderr, "%s\n", err);
@@ -300,6 +316,75 @@ t_record_decode_checks_crc_and_link(void)
 	CHECK(strlen(d.link) == SF_LINK_LEN - 1);
 }
 
+/* Correspondent records: the 16 octets after the kind are our address. */
+static void
+t_cn_records_round_trip(void)
+{
+	const char	*p = tpath("sig.state");
+	struct sf_rec	 a, b;
+	uint8_t		*recs, enc[SF_REC_SIZE];
+	size_t		 n, i;
+	int64_t		 now = 1800000000, w;
+	char		 why[256];
+	struct in6_addr	 cn;
+
+	inet_pton(AF_INET6, CN_ADDR, &cn);
+	CHECK(write_file(p, 2, 100, now) == 0);
+	CHECK(sf_read(p, 2, &recs, &n, &w, why, sizeof(why)) == 0);
+	CHECK(n == 100);
+	for (i = 0; i < n; i++) {
+		mkrec(&a, (uint32_t)i, now);
+		CHECK(sf_rec_decode(recs + i * SF_REC_SIZE, &b) == 0);
+		CHECK(b.kind == SF_KIND_CN);
+		CHECK(memcmp(&b.cn, &cn, 16) == 0);
+		CHECK(memcmp(&a.hoa, &b.hoa, 16) == 0);
+		CHECK(memcmp(&a.coa, &b.coa, 16) == 0);
+		CHECK(a.expires == b.expires && a.seq == b.seq);
+		CHECK(b.link[0] == '\0');
+		/* the address is in the record, at the link name's place */
+		CHECK(memcmp(recs + i * SF_REC_SIZE + 56, &cn, 16) == 0);
+	}
+	free(recs);
+	/* A home agent's file is not read as a correspondent's. */
+	CHECK(sf_read(p, 0, &recs, &n, &w, why, sizeof(why)) == -1);
+	/* The same 16 octets in a home agent record: an unterminated link
+	 * name, refused even with a good CRC. */
+	mkrec(&a, 1, now);
+	mkcn(&a);
+	sf_rec_encode(&a, enc);
+	enc[55] = SF_KIND_HA;
+	{
+		uint32_t	 c = sf_crc32(0, enc, 76);
+
+		enc[76] = (uint8_t)(c >> 24);
+		enc[77] = (uint8_t)(c >> 16);
+		enc[78] = (uint8_t)(c >> 8);
+		enc[79] = (uint8_t)c;
+	}
+	CHECK(sf_rec_decode(enc, &b) == -1);
+}
+
+/*
+ * A home agent record encodes as before correspondent records existed
+ * (the CRC of a fixed record, computed with the earlier statefile.c):
+ * ha.state files of version 1 stay readable.
+ */
+static void
+t_ha_record_layout_unchanged(void)
+{
+	struct sf_rec	 r;
+	uint8_t		 b[SF_REC_SIZE];
+
+	mkrec(&r, 1, 1800000000);
+	inet_pton(AF_INET6, "2001:db8:1::1001", &r.hoa);
+	r.expires = 1800000300;
+	r.created = 1799999995;
+	r.seq = 7;
+	sf_rec_encode(&r, b);
+	CHECK(b[76] == 0x90 && b[77] == 0x53 && b[78] == 0x93 &&
+	    b[79] == 0x06);
+}
+
 static void
 t_crc32_known_value(void)
 {
@@ -362,6 +447,8 @@ static const struct check_case cases[] = {
 	{ "record_decode_checks_crc_and_link",
 	    t_record_decode_checks_crc_and_link },
 	{ "crc32_known_value", t_crc32_known_value },
+	{ "cn_records_round_trip", t_cn_records_round_trip },
+	{ "ha_record_layout_unchanged", t_ha_record_layout_unchanged },
 	{ "move_aside_names_the_time", t_move_aside_names_the_time },
 	{ "writer_abort_leaves_the_old_file",
 	    t_writer_abort_leaves_the_old_file },
@@ -415,11 +502,16 @@ main(int argc, char *argv[])
 
 			(void)sf_rec_decode(recs + i * SF_REC_SIZE, &rec);
 			printf("hoa=%s coa=%s seq=%u flags=0x%04x lifetime=%u "
-			    "expires_in=%lld link=%s\n",
+			    "expires_in=%lld ",
 			    inet_ntop(AF_INET6, &rec.hoa, a, sizeof(a)),
 			    inet_ntop(AF_INET6, &rec.coa, c, sizeof(c)),
 			    rec.seq, rec.flags, rec.lifetime * 4u,
-			    (long long)(rec.expires - now), rec.link);
+			    (long long)(rec.expires - now));
+			if (rec.kind == SF_KIND_CN)
+				printf("cn=%s\n", inet_ntop(AF_INET6,
+				    &rec.cn, a, sizeof(a)));
+			else
+				printf("link=%s\n", rec.link);
 		}
 		free(recs);
 		return 0;
