@@ -601,6 +601,16 @@ kr_ro_owner(const struct in6_addr *hoa)
 }
 
 int
+kr_ro_keep(const struct in6_addr *a, const struct in6_addr *b)
+{
+	if (kr_conf == NULL || !kr_conf->persist_bindings ||
+	    !conf_role_enabled(kr_conf, ROLE_SIG) ||
+	    IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_UNSPECIFIED(b))
+		return 0;
+	return kr_ro_owner(a) == KR_RO_CN && kr_ro_owner(b) == KR_RO_CN;
+}
+
+int
 kr_role_start(uint32_t role)
 {
 	const struct mip6_conf	*c = kr_conf;

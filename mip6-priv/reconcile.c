@@ -428,6 +428,15 @@ kr_sweep_policy(const struct nlmsghdr *nlh, void *arg)
 	    !XFRM_IS_OURS_PRIO(p->priority))
 		return;
 	sw->found++;
+	/* A correspondent binding's policies stay with its states. */
+	if (sw->adopt == KR_SWEEP_KEEP && (p->priority == XFRM_PRIO_RO ||
+	    p->priority == XFRM_PRIO_RO - 1) && p->sel.prefixlen_s == 128 &&
+	    p->sel.prefixlen_d == 128 &&
+	    kr_ro_keep((const struct in6_addr *)&p->sel.saddr,
+	    (const struct in6_addr *)&p->sel.daddr)) {
+		sw->kept++;
+		return;
+	}
 	if (!sw->adopt || sw->adopt == KR_SWEEP_KEEP) {
 		memset(&id, 0, sizeof(id));
 		id.sel = p->sel;
@@ -475,6 +484,18 @@ kr_sweep_state(const struct nlmsghdr *nlh, void *arg)
 	    !XFRM_IS_OURS_REQID(sa->reqid))
 		return;
 	sw->found++;
+	/*
+	 * persist-bindings: a correspondent binding's route-optimization
+	 * states stay at a stop like the home agent's forwarding: the
+	 * direct path keeps working until the restored binding claims them.
+	 */
+	if (sw->adopt == KR_SWEEP_KEEP && sa->reqid == XFRM_REQID_RO &&
+	    sa->mode == XFRM_MODE_ROUTEOPTIMIZATION &&
+	    kr_ro_keep((const struct in6_addr *)&sa->saddr,
+	    (const struct in6_addr *)&sa->id.daddr)) {
+		sw->kept++;
+		return;
+	}
 	if (!sw->adopt || sw->adopt == KR_SWEEP_KEEP) {
 		memset(&id, 0, sizeof(id));
 		id.daddr = sa->id.daddr;

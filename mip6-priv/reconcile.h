@@ -70,6 +70,13 @@ int	 kr_reconcile(int adopt);
  * mobile node's home address, else KR_RO_CN): the sweep keys them so.
  */
 uint32_t kr_ro_owner(const struct in6_addr *hoa);
+/*
+ * At a stop with persist-bindings: 1 when the route-optimization object
+ * between a and b (both set) is a correspondent binding's, kept for the
+ * next start (the correspondent role runs; neither is the mobile node's
+ * home address).
+ */
+int	 kr_ro_keep(const struct in6_addr *a, const struct in6_addr *b);
 /* At stop: remove everything of ours from the kernel, table emptied. */
 int	 kr_remove_all(void);
 /*

@@ -185,11 +185,11 @@ sig_shutdown(void)
 
 	if (sig_env == NULL)
 		return;
-	/* The file keeps the bindings for the next start. */
-	sigstate_stop();
 	/* mip6-priv removes what it installed for us when we are gone;
-	 * still ask, in case the parent outlives us. */
-	cc_clear(&sig_env->cc, sig_unbind, NULL);
+	 * still ask, in case the parent outlives us.  With
+	 * persist-bindings the file keeps the bindings and their states
+	 * stay for the next start. */
+	cc_clear(&sig_env->cc, sigstate_stop() ? NULL : sig_unbind, NULL);
 	while ((p = TAILQ_FIRST(&pending)) != NULL) {
 		TAILQ_REMOVE(&pending, p, entry);
 		free(p);

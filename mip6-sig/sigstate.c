@@ -83,10 +83,11 @@ sigstate_reconf(const struct mip6_conf *conf)
 		    "start; the state file is still written");
 }
 
-void
+int
 sigstate_stop(void)
 {
 	struct ss_held	*h;
+	int		 was = ss_on;
 
 	ss_on = 0;
 	if (ss_ev != NULL)
@@ -95,6 +96,7 @@ sigstate_stop(void)
 		TAILQ_REMOVE(&ss_helds, h, entry);
 		free(h);
 	}
+	return was;
 }
 
 int

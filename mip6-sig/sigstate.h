@@ -17,8 +17,11 @@
 
 void	 sigstate_init(const struct mip6_conf *, struct cncache *);
 void	 sigstate_reconf(const struct mip6_conf *);
-/* The role stops: nothing is written from here on (the file stays). */
-void	 sigstate_stop(void);
+/*
+ * The role stops: nothing is written from here on (the file stays).
+ * 1 when the bindings persist: their states stay for the next start.
+ */
+int	 sigstate_stop(void);
 /* 1 while the saved bindings are being restored (hold the MH socket). */
 int	 sigstate_restoring(void);
 /* 1 when imsg was a state message. */

@@ -137,7 +137,7 @@ across_fault() {
 	roam_capture_start "$name" r "$R_IF_F1"
 	roam_ping_start "$name" "$IVAL"
 	roam_ping_wait "$name" 20 10
-	$fault
+	$fault || return 1
 	roam_ping_wait "$name" 40 20
 	roam_ping_stop "$name"
 	lab_capture_stop "$name" >/dev/null
@@ -220,10 +220,35 @@ kill_priv() {
 	[ "$(grep -c "$MN_HOA" <<<"$output")" -eq 1 ]
 }
 
+stop_start() {
+	roam_stop cn
+	# the stop kept the binding's states
+	ip -n cn xfrm state list proto route2 | grep -q "dst $MN_HOA" || {
+		echo "no route2 state left after the stop"
+		return 1
+	}
+	cn_start
+}
+
+@test "a clean stop and start of mip6-priv: the states stay, the restored binding claims them; the ping stays direct" {
+	need_daemons
+	across_fault stop-start stop_start
+	grep -q "restored 1 binding(s) from the state file (0 expired" "$ROAM_DIR/cn.log"
+	! grep -q "no binding for" "$ROAM_DIR/cn.log"
+	run cn_ctl show kernel
+	echo "$output"
+	[ "$(grep -c "ro hoa $MN_HOA peer $CN_ADDR coa $MN_COA_F1 as cn" <<<"$output")" -eq 1 ]
+	[ "$(grep -c "$MN_HOA" <<<"$output")" -eq 1 ]
+}
+
 @test "states no restored binding claims are removed: a sig.state without the binding, kill -9 mip6-sig; the mobile node falls back to its home agent" {
 	need_daemons
-	local fb
+	local fb refreshed
 	fb=$(mn_log_count "ro $CN_ADDR: back to the tunnel")
+	# Right after a refresh of the mobile node's correspondent binding
+	# (the next BU, which would make a new binding, is 15 s away).
+	refreshed=$(mn_log_count "ro $CN_ADDR: refreshed at care-of $MN_COA_F1")
+	lab_wait_for 25 bash -c "[ \$(grep -c 'ro $CN_ADDR: refreshed at care-of $MN_COA_F1' '$(roam_log mn)') -gt $refreshed ]"
 	SERVING=$(cn_log_count "serving $ROAM_CTLDIR/sig.sock")
 	kill -9 "$(sig_pid)"
 	# While the role is down (restart-backoff 1 s): an empty cache on disk.
