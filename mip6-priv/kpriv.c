@@ -1,11 +1,15 @@
 /*
  * Glue between priv.c (children, event loop) and the kernel side.
  */
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <net/if.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -60,6 +64,76 @@ kp_event(uint32_t mask, uint32_t type, const void *data, size_t len,
 		if ((kr_subscriptions((uint32_t)r) & mask) &&
 		    (c = priv_child((enum conf_role)r)) != NULL)
 			(void)priv_compose_child(c, type, 0, -1, data, len);
+}
+
+/*
+ * The abstract socket that says "this network namespace's kernel state
+ * has a manager".  Its name lives in the network namespace (each lab
+ * namespace has its own) and goes away with the process, so a crash
+ * leaves nothing stale behind.
+ */
+#define KP_CLAIM_NAME	"mip6-priv.kernel"
+
+static int		 kp_claim_fd = -1;
+
+static socklen_t
+kp_claim_addr(struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	/* sun_path[0] stays NUL: abstract. */
+	memcpy(sun->sun_path + 1, KP_CLAIM_NAME, strlen(KP_CLAIM_NAME));
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+	    strlen(KP_CLAIM_NAME));
+}
+
+int
+priv_kernel_claim(char *err, size_t errlen)
+{
+	const char		*env = getenv("MIP6_KERNEL");
+	struct sockaddr_un	 sun;
+	struct ucred		 cr;
+	socklen_t		 len, crlen = sizeof(cr);
+	int			 fd, e;
+
+	if (env != NULL && strcmp(env, "none") == 0)
+		return 0;
+	len = kp_claim_addr(&sun);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sun, len) == 0 &&
+	    listen(fd, 1) == 0) {
+		kp_claim_fd = fd;
+		return 0;
+	}
+	e = errno;
+	close(fd);
+	if (e != EADDRINUSE) {
+		snprintf(err, errlen, "claiming the kernel state: %s",
+		    strerror(e));
+		return -1;
+	}
+	/* Who holds it: the listener's credentials come with a connect. */
+	memset(&cr, 0, sizeof(cr));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) != -1) {
+		if (connect(fd, (struct sockaddr *)&sun, len) == -1 ||
+		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == -1)
+			cr.pid = 0;
+		close(fd);
+	}
+	if (cr.pid > 0)
+		snprintf(err, errlen, "another mip6-priv (pid %ld) manages "
+		    "the kernel state of this host (network namespace); run "
+		    "one instance with all the roles (see mip6-priv(8))",
+		    (long)cr.pid);
+	else
+		snprintf(err, errlen, "another mip6-priv manages the kernel "
+		    "state of this host (network namespace); run one "
+		    "instance with all the roles (see mip6-priv(8))");
+	return -1;
 }
 
 int

@@ -14,6 +14,13 @@ struct mip6_conf;
 struct priv_child;
 
 /*
+ * One mip6-priv per network namespace: the marks on our kernel objects
+ * do not tell instances apart, so a second one would remove the first
+ * one's state at its start and stop.  -1 with the reason (and the other
+ * one's pid) in err when another instance holds this namespace.
+ */
+int	 priv_kernel_claim(char *err, size_t errlen);
+/*
  * Before the capabilities are dropped.  roles: which roles this parent
  * runs (bit 1 << enum conf_role).  -1 with the one-line reason in err.
  * MIP6_KERNEL=none in the environment skips the kernel side (tests of

@@ -195,6 +195,12 @@ main(int argc, char *argv[])
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
 		fatal("readlink /proc/self/exe");
 	self[n] = '\0';
+	/* Before the control sockets: a second instance touches nothing. */
+	if (priv_kernel_claim(err, sizeof(err)) == -1) {
+		if (!debug)
+			fprintf(stderr, "mip6-priv: %s\n", err);
+		fatalx("%s", err);
+	}
 	for (r = 0; r < ROLE_MAX; r++) {
 		if (children[r].name == NULL)
 			continue;

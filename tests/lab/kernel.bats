@@ -402,3 +402,45 @@ mn_tunnel() {
 	rm -rf "$TD"
 	[ -z "$output" ]
 }
+
+@test "a second mip6-priv in the same network namespace refuses to start and leaves the first one's state; another namespace is free" {
+	id _mip6 >/dev/null 2>&1 || skip "no _mip6 user"
+	TD=$(mktemp -d /tmp/mip6-lab.XXXXXX)
+	cat > "$TD/ha.yaml" <<-EOF
+	common:
+	  control-dir: $TD/run
+	home-agent:
+	  enable: true
+	  ipsec: disabled
+	  links:
+	    - interface: hlink
+	      address: "2001:db8:1::1"
+	      home-prefixes: ["2001:db8:1::/64"]
+	EOF
+	cat > "$TD/sig.yaml" <<-EOF
+	common:
+	  control-dir: $TD/run2
+	correspondent:
+	  enable: true
+	EOF
+	ip netns exec "$HA" "$PLAIN/mip6-priv" -d -f "$TD/ha.yaml" 2>"$TD/log" &
+	pid=$!
+	for i in $(seq 50); do ip -n "$HA" link show mip6tnl0 >/dev/null 2>&1 && break; sleep 0.1; done
+	before=$(ours "$HA")
+	[ -n "$before" ]
+	run ip netns exec "$HA" "$PLAIN/mip6-priv" -f "$TD/sig.yaml"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"another mip6-priv (pid $pid) manages the kernel state"* ]]
+	[ "$(ours "$HA")" = "$before" ]
+	kill -0 "$pid"
+	# The mobile node's namespace has no manager: a correspondent starts there.
+	ip netns exec "$MN" "$PLAIN/mip6-priv" -d -f "$TD/sig.yaml" 2>"$TD/log2" &
+	pid2=$!
+	for i in $(seq 50); do grep -q 'started (pid' "$TD/log2" && break; sleep 0.1; done
+	grep -q 'started (pid' "$TD/log2"
+	kill -TERM "$pid" "$pid2"
+	wait "$pid" || true
+	wait "$pid2" || true
+	rm -rf "$TD"
+}
