@@ -48,6 +48,7 @@
 
 _Static_assert(sizeof(enum conf_ipsec) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_tunnel) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum conf_proxy_nd) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_child_policy) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum conf_kernel_start) == sizeof(int), "enum size");
 
@@ -209,6 +210,10 @@ static const struct kenum e_kstart[] = {
 };
 static const struct kenum e_ipsec[] = {
 	{ "required", IPSEC_REQUIRED }, { "disabled", IPSEC_DISABLED },
+	{ NULL, 0 }
+};
+static const struct kenum e_proxy_nd[] = {
+	{ "kernel", PROXY_ND_KERNEL }, { "daemon", PROXY_ND_DAEMON },
 	{ NULL, 0 }
 };
 static const struct kenum e_tunnel[] = {
@@ -388,6 +393,8 @@ static const struct keydef k_ha[] = {
 	    .max = CONF_MAX_RATE, .def = 0 },
 	{ .name = "tunnel", .type = K_ENUM, .off = F(struct conf_ha, tunnel),
 	    .e = e_tunnel, .def = TUNNEL_SHARED },
+	{ .name = "proxy-nd", .type = K_ENUM, .off = F(struct conf_ha,
+	    proxy_nd), .e = e_proxy_nd, .def = PROXY_ND_KERNEL },
 	{ .name = "mobile-nodes", .type = K_LIST, .off = F(struct conf_ha,
 	    mns), .noff = F(struct conf_ha, nmns),
 	    .size = sizeof(struct conf_mn), .sub = k_ha_mn },

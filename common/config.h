@@ -78,6 +78,13 @@ enum conf_kernel_start {
 	KSTART_ADOPT		/* keep them for a warm restart */
 };
 
+/* Who answers Neighbor Solicitations for the home addresses of bindings:
+ * kernel proxy ND entries, or mip6-ha on a packet socket. */
+enum conf_proxy_nd {
+	PROXY_ND_KERNEL = 0,
+	PROXY_ND_DAEMON,
+};
+
 enum conf_ipsec {
 	IPSEC_REQUIRED = 0,
 	IPSEC_DISABLED
@@ -142,6 +149,7 @@ struct conf_ha {
 	uint32_t	 bu_rate_per_source;	/* BUs per second per source, 0 off */
 	int		 preference;		/* Home Agent Information option */
 	enum conf_tunnel tunnel;
+	enum conf_proxy_nd proxy_nd;		/* who answers NS for home addresses */
 };
 
 struct conf_mn_if {

@@ -87,6 +87,17 @@ roundtrip() {
 	bad bad-enum
 }
 
+@test "config: home-agent proxy-nd accepts only kernel or daemon, at its line and column" {
+	bad ha-proxy-nd-bad
+}
+
+@test "config: home-agent proxy-nd defaults to kernel and prints daemon when set" {
+	good minimal-home-agent
+	grep -qx '  proxy-nd: kernel' "$SRC/tests/config/good/minimal-home-agent.expected"
+	good every-key
+	grep -qx '  proxy-nd: daemon' "$SRC/tests/config/good/every-key.expected"
+}
+
 @test "config: an unparseable IPv6 prefix is reported" {
 	bad bad-prefix
 }
