@@ -107,6 +107,10 @@ enum imsg_type {
 	IMSG_STATE_BEGIN,	/* role -> parent: struct state_gen */
 	IMSG_STATE_COMMIT,	/* role -> parent: struct state_gen (count) */
 	IMSG_STATE_DONE,	/* parent -> role: struct state_gen (error) */
+	IMSG_STATE_FLUSH,	/* parent -> role: a clean stop; write what
+				   the file lacks now (no data) */
+	IMSG_STATE_FLUSHED,	/* role -> parent: the file has every
+				   change, or the write failed (no data) */
 	IMSG_STATE_LAST,
 };
 
@@ -147,13 +151,23 @@ struct imsg_startup {
  *                    discovery, the home link's advertisements; member of
  *                    the Home Agents anycast address of every home prefix
  *                    (IPV6_JOIN_ANYCAST on the home link, RFC 6275 10.5)
+ *   ROLE_SOCK_ND     ha with proxy-nd: daemon, one per home link (sent
+ *                    once each, role_socket_nth()): AF_PACKET SOCK_DGRAM
+ *                    ETH_P_IPV6 bound to the link, a classic BPF filter
+ *                    passing only ICMPv6 Neighbor Solicitations (next
+ *                    header 58 right after the IPv6 header), all
+ *                    multicast received (PACKET_MR_ALLMULTI), its own
+ *                    frames ignored (PACKET_IGNORE_OUTGOING)
  */
 enum role_sock {
 	ROLE_SOCK_MH = 0,
 	ROLE_SOCK_ICMP6,
 	ROLE_SOCK_DHAAD,	/* ha: ICMPv6, Home Agents anycast joined */
+	ROLE_SOCK_ND,		/* ha: packet sockets, NS of the home links */
 	ROLE_SOCK_MAX
 };
+/* Sockets of one kind a role keeps at most (ROLE_SOCK_ND: home links). */
+#define ROLE_SOCK_NTH_MAX	16
 struct imsg_socket {
 	uint32_t	 kind;		/* enum role_sock */
 };

@@ -43,7 +43,10 @@ static struct event		*ev_main_r, *ev_main_w;
 static struct mip6_conf		*conf;
 static struct conf_rcv		 conf_rcv;
 static int			 ctl_fd = -1;
-static int			 sock_fds[ROLE_SOCK_MAX] = { -1, -1, -1 };
+static int			 sock_fds[ROLE_SOCK_MAX] = { -1, -1, -1, -1 };
+/* Further sockets of a kind sent more than once (ROLE_SOCK_ND). */
+static int			 sock_more[ROLE_SOCK_MAX][ROLE_SOCK_NTH_MAX];
+static size_t			 sock_nmore[ROLE_SOCK_MAX];
 static uint32_t			 parent_pid;
 static time_t			 started_wall;
 static struct timespec		 started_mono;
@@ -74,6 +77,18 @@ role_socket(int kind)
 	if (kind < 0 || kind >= ROLE_SOCK_MAX)
 		return -1;
 	return sock_fds[kind];
+}
+
+int
+role_socket_nth(int kind, size_t i)
+{
+	if (kind < 0 || kind >= ROLE_SOCK_MAX)
+		return -1;
+	if (i == 0)
+		return sock_fds[kind];
+	if (i - 1 >= sock_nmore[kind])
+		return -1;
+	return sock_more[kind][i - 1];
 }
 
 int
@@ -166,6 +181,19 @@ role_startup(void)
 				if (is.kind >= ROLE_SOCK_MAX)
 					fatalx("start-up: unknown socket kind %u",
 					    is.kind);
+				if (is.kind == ROLE_SOCK_ND &&
+				    sock_fds[is.kind] != -1) {
+					/* One per home link: keep them all. */
+					if (sock_nmore[is.kind] >=
+					    ROLE_SOCK_NTH_MAX)
+						close(imsg.fd);
+					else
+						sock_more[is.kind]
+						    [sock_nmore[is.kind]++] =
+						    imsg.fd;
+					imsg.fd = -1;
+					break;
+				}
 				if (sock_fds[is.kind] != -1)
 					close(sock_fds[is.kind]);
 				sock_fds[is.kind] = imsg.fd;

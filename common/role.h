@@ -46,6 +46,9 @@ const struct mip6_conf	*role_conf(void);
  * enum role_sock), or -1 when this role has none.
  */
 int	 role_socket(int kind);
+/* The i-th socket of a kind the parent sent more than once (ROLE_SOCK_ND,
+ * one per home link; 0 is role_socket()), or -1 past the last. */
+int	 role_socket_nth(int kind, size_t i);
 /* Queue a message to the parent and schedule its write. */
 int	 role_compose_main(uint32_t type, uint32_t peerid, int fd,
 	    const void *, size_t);

@@ -46,6 +46,10 @@ struct kr_batch {
 };
 
 static const struct mip6_conf	*kr_conf;
+/* proxy-nd: daemon as the home agent started: mip6-ha answers the
+ * Neighbor Solicitations, bindings get no proxy ND entry (a reload
+ * changes it at the role's next start only). */
+static int			 kr_nd_daemon;
 static kr_reply_fn		 kr_reply;
 static kr_show_fn		 kr_show;
 static void			*kr_reply_arg;
@@ -173,7 +177,8 @@ kr_bind_record(struct kr_batch *b, int add)
 	kr_key_bind(&k, KO_ROUTE, &b->u.bind.hoa, 0);
 	add ? kr_tab_add(&k, &b->u.bind.coa, b->role) : kr_tab_del(&k);
 	kr_key_bind(&k, KO_PROXY, &b->u.bind.hoa, home);
-	add ? kr_tab_add(&k, NULL, b->role) : kr_tab_del(&k);
+	if (!kr_nd_daemon)
+		add ? kr_tab_add(&k, NULL, b->role) : kr_tab_del(&k);
 	kr_key_bind(&k, KO_RTCHECK, &b->u.bind.hoa, 0);
 	add ? kr_tab_add(&k, &b->u.bind.coa, b->role) : kr_tab_del(&k);
 }
@@ -203,7 +208,9 @@ kr_batch_done(struct kr_batch *b)
 			(void)rtcheck_del(&bd->coa, &bd->hoa);
 			kr_route_encap(0, &bd->hoa, 128, NULL, NULL, tnl,
 			    kr_ignore_cb, NULL);
-			kr_proxy(0, &bd->hoa, home, kr_ignore_cb, NULL);
+			if (!kr_nd_daemon)
+				kr_proxy(0, &bd->hoa, home, kr_ignore_cb,
+				    NULL);
 		}
 		break;
 	case IMSG_KR_BIND_DEL:
@@ -290,10 +297,11 @@ kr_do_bind(struct kr_batch *b)
 	if (b->type == IMSG_KR_BIND_DEL) {
 		if (o != NULL)
 			(void)rtcheck_del(&o->coa, &bd->hoa);
-		b->pending += 2;
+		b->pending += kr_nd_daemon ? 1 : 2;
 		kr_route_encap(0, &bd->hoa, 128, NULL, NULL, tnl, kr_batch_cb,
 		    b);
-		kr_proxy(0, &bd->hoa, home, kr_batch_cb, b);
+		if (!kr_nd_daemon)
+			kr_proxy(0, &bd->hoa, home, kr_batch_cb, b);
 		return;
 	}
 	if (tnl == 0 || home == 0) {
@@ -310,10 +318,11 @@ kr_do_bind(struct kr_batch *b)
 		b->error = errno;
 		return;
 	}
-	b->pending += 2;
+	b->pending += kr_nd_daemon ? 1 : 2;
 	kr_route_encap(1, &bd->hoa, 128, &bd->coa, l ? &l->addr : NULL, tnl,
 	    kr_batch_cb, b);
-	kr_proxy(1, &bd->hoa, home, kr_batch_cb, b);
+	if (!kr_nd_daemon)
+		kr_proxy(1, &bd->hoa, home, kr_batch_cb, b);
 }
 
 /*
@@ -401,6 +410,14 @@ kr_mn_step(struct kr_batch *b)
 		    kr_ignore_cb, NULL);
 		b->pending += xfrm_mn_ha(1, 1, esp, &m->hoa, &m->ha, &m->coa,
 		    kr_batch_cb, b);
+		/* route-optimization: all with a home agent found by DHAAD:
+		 * the trigger and its bypass for that home agent now (with
+		 * a configured one at the role's start); an update in place
+		 * at each move. */
+		if (kr_conf->mn.ro == RO_ALL &&
+		    IN6_IS_ADDR_UNSPECIFIED(&kr_conf->mn.ha))
+			b->pending += xfrm_mn_trigger(1, &m->hoa, &m->ha,
+			    kr_batch_cb, b);
 		/* A home agent found by DHAAD (check.c: inside the home
 		 * prefix): the manual SAs are keyed on its address now. */
 		if (esp && kr_conf->mn.has_sa &&
@@ -637,7 +654,9 @@ kr_role_start(uint32_t role)
 		 * before the old one goes (all bindings moving at once). */
 		if (rtcheck_attach(tnl, c->ha.max_bindings * 2) == -1)
 			return errno;
-		for (i = 0; i < c->ha.nlinks; i++) {
+		/* proxy-nd: daemon: mip6-ha answers, proxy_ndp not needed. */
+		kr_nd_daemon = c->ha.proxy_nd == PROXY_ND_DAEMON;
+		for (i = 0; !kr_nd_daemon && i < c->ha.nlinks; i++) {
 			/* Proxy ND answers only with proxy_ndp on. */
 			if (kr_sysctl_if(c->ha.links[i].ifname, "proxy_ndp",
 			    "1") == -1)

@@ -14,6 +14,9 @@
 
 #include <netinet/in.h>
 #include <net/if.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -55,6 +58,7 @@ static void	 priv_start_child(struct priv_child *);
 static void	 priv_send_conf(struct priv_child *);
 static void	 priv_send_sockets(struct priv_child *);
 static void	 priv_send_dhaad_socket(struct priv_child *);
+static void	 priv_send_nd_sockets(struct priv_child *);
 static void	 priv_close_channel(struct priv_child *);
 static void	 priv_dispatch_child(evutil_socket_t, short, void *);
 static void	 priv_write_child(evutil_socket_t, short, void *);
@@ -469,6 +473,87 @@ priv_send_sockets(struct priv_child *c)
 	priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
 	if (c->role == ROLE_HA || c->role == ROLE_MN)
 		priv_send_dhaad_socket(c);
+	if (c->role == ROLE_HA && conf->ha.proxy_nd == PROXY_ND_DAEMON)
+		priv_send_nd_sockets(c);
+}
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING	23
+#endif
+/* Receive buffer of a Neighbor Solicitation socket. */
+#define PRIV_ND_RCVBUF		(1024 * 1024)
+
+/*
+ * proxy-nd: daemon: a packet socket per home link for the Neighbor
+ * Solicitations the home agent answers for its home addresses (proto.h
+ * ROLE_SOCK_ND).  The filter is attached before the bind, so nothing
+ * unfiltered is ever queued; offsets are from the IPv6 header (SOCK_DGRAM).
+ */
+static void
+priv_send_nd_sockets(struct priv_child *c)
+{
+	static struct sock_filter	 ns_code[] = {
+		/* next header (offset 6) ICMPv6 */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMPV6, 0, 3),
+		/* ICMPv6 type (offset 40) Neighbor Solicitation */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 40),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 135, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0x0000ffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog		 prog = {
+		.len = sizeof(ns_code) / sizeof(ns_code[0]),
+		.filter = ns_code,
+	};
+	struct imsg_socket		 is;
+	struct sockaddr_ll		 sll;
+	struct packet_mreq		 mr;
+	int				 fd, rcvbuf = PRIV_ND_RCVBUF;
+	unsigned int			 idx;
+	size_t				 i;
+
+	for (i = 0; i < conf->ha.nlinks && i < ROLE_SOCK_NTH_MAX; i++) {
+		const char	*ifn = conf->ha.links[i].ifname;
+
+		if ((idx = if_nametoindex(ifn)) == 0) {
+			log_warn("%s: proxy-nd socket on %s", c->name, ifn);
+			continue;
+		}
+		if ((fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, 0)) == -1) {
+			log_warn("%s: proxy-nd socket on %s", c->name, ifn);
+			continue;
+		}
+		memset(&sll, 0, sizeof(sll));
+		sll.sll_family = AF_PACKET;
+		sll.sll_protocol = htons(ETH_P_IPV6);
+		sll.sll_ifindex = (int)idx;
+		memset(&mr, 0, sizeof(mr));
+		mr.mr_ifindex = (int)idx;
+		mr.mr_type = PACKET_MR_ALLMULTI;
+		if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		    sizeof(prog)) == -1 ||
+		    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) == -1 ||
+		    setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+		    sizeof(mr)) == -1) {
+			log_warn("%s: proxy-nd socket on %s", c->name, ifn);
+			close(fd);
+			continue;
+		}
+		/* Our own NAs and DAD probes are not solicitations to us. */
+		if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+		    &(int){ 1 }, sizeof(int)) == -1)
+			log_debug("%s: PACKET_IGNORE_OUTGOING: %s", c->name,
+			    strerror(errno));
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		    sizeof(rcvbuf)) == -1)
+			log_debug("%s: proxy-nd socket: SO_RCVBUFFORCE: %s",
+			    c->name, strerror(errno));
+		log_debug("%s: proxy-nd socket on %s", c->name, ifn);
+		is.kind = ROLE_SOCK_ND;
+		priv_compose_child(c, IMSG_SOCKET_FD, 0, fd, &is, sizeof(is));
+	}
 }
 
 /*
