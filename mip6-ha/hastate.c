@@ -48,6 +48,7 @@ static struct bcache		*hs_bc;
 static int			 hs_on;
 static int			 hs_restoring;
 static int			 hs_inflight;
+static int			 hs_flushing;	/* the parent stops */
 static uint64_t			 hs_written;	/* gen in the file */
 static uint64_t			 hs_sending;	/* gen being written */
 static struct event		*hs_ev;
@@ -58,6 +59,7 @@ static struct {
 
 static void	 hs_write(evutil_socket_t, short, void *);
 static void	 hs_release(int all);
+static void	 hs_flush(void);
 
 void
 hastate_init(const struct mip6_conf *conf, struct bcache *bc)
@@ -174,6 +176,12 @@ hs_done(const struct state_gen *sg)
 		    strerror(sg->error), HS_RETRY_MS);
 		/* Availability first: held BAs go without it. */
 		hs_release(1);
+		if (hs_flushing) {
+			hs_flushing = 0;
+			(void)role_compose_main(IMSG_STATE_FLUSHED, 0, -1,
+			    NULL, 0);
+			return;
+		}
 		tv.tv_sec = HS_RETRY_MS / 1000;
 		tv.tv_usec = (HS_RETRY_MS % 1000) * 1000;
 		evtimer_add(hs_ev, &tv);
@@ -181,7 +189,30 @@ hs_done(const struct state_gen *sg)
 	}
 	hs_written = sg->gen;
 	hs_release(0);
-	hastate_changed();
+	if (hs_flushing)
+		hs_flush();
+	else
+		hastate_changed();
+}
+
+/*
+ * A clean stop: what changed since the last write goes to the file now
+ * rather than after state-sync-delay, then IMSG_STATE_FLUSHED lets the
+ * parent close the channel.
+ */
+static void
+hs_flush(void)
+{
+	hs_flushing = 1;
+	if (hs_inflight)
+		return;		/* hs_done comes back here */
+	if (!hs_on || hs_restoring || hs_bc->gen == hs_written) {
+		hs_flushing = 0;
+		(void)role_compose_main(IMSG_STATE_FLUSHED, 0, -1, NULL, 0);
+		return;
+	}
+	evtimer_del(hs_ev);
+	hs_write(-1, 0, NULL);
 }
 
 int
@@ -216,6 +247,11 @@ hastate_dispatch(const struct imsg *imsg)
 		if (len != sizeof(struct state_gen))
 			fatalx("parent: malformed state answer");
 		hs_done(imsg->data);
+		return 1;
+	case IMSG_STATE_FLUSH:
+		if (len != 0)
+			fatalx("parent: malformed state flush");
+		hs_flush();
 		return 1;
 	default:
 		return 0;

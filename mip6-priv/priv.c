@@ -73,6 +73,8 @@ static void	 priv_restart(evutil_socket_t, short, void *);
 static void	 priv_stop_timeout(evutil_socket_t, short, void *);
 static void	 priv_child_exited(struct priv_child *, int status);
 static void	 priv_stop(int exitcode);
+static void	 priv_stop_close(void);
+static void	 priv_flush_timeout(evutil_socket_t, short, void *);
 static void	 priv_notify(const char *);
 
 static struct priv_child	 children[ROLE_MAX];
@@ -81,6 +83,8 @@ static struct mip6_conf		*conf;
 static struct event_base	*base;
 static int			 stopping;
 static struct event		*ev_stop;	/* stop timeout */
+static struct event		*ev_flush;	/* stop: state file timeout */
+static int			 closing;	/* stop: channels closed */
 static int			 exit_code;
 static int			 debug;
 static int			 verbose_opt;	/* -v count, 0 when not given */
@@ -275,6 +279,8 @@ main(int argc, char *argv[])
 	event_free(ev_chld);
 	if (ev_stop != NULL)
 		event_free(ev_stop);
+	if (ev_flush != NULL)
+		event_free(ev_flush);
 	event_base_free(base);
 	conf_free(conf);
 	log_info("exiting");
@@ -814,6 +820,8 @@ priv_child_exited(struct priv_child *c, int status)
 	c->pid = 0;
 	c->ready = 0;
 	priv_close_channel(c);
+	if (c->flushing)
+		priv_child_flushed(c);
 	priv_kernel_child_exited(c);
 	if (WIFSIGNALED(status))
 		snprintf(how, sizeof(how), "killed by signal %d",
@@ -871,8 +879,9 @@ priv_restart(evutil_socket_t fd, short ev, void *arg)
 static void
 priv_stop(int code)
 {
-	struct timeval	 tv;
-	int		 r, running = 0;
+	struct priv_child	*c;
+	struct timeval		 tv;
+	int			 r, flushing = 0;
 
 	if (stopping)
 		return;
@@ -880,10 +889,79 @@ priv_stop(int code)
 	exit_code = code;
 	priv_notify("STOPPING=1");
 	for (r = 0; r < ROLE_MAX; r++) {
+		c = &children[r];
+		if (c->name == NULL)
+			continue;
+		if (c->ev_restart != NULL)
+			evtimer_del(c->ev_restart);
+		/*
+		 * persist-bindings: the changes of the last state-sync-delay
+		 * reach the file before the role goes, so a clean stop loses
+		 * no binding.
+		 */
+		if (c->pid != 0 && c->ibuf != NULL &&
+		    pstate_enabled(conf, c->role) &&
+		    priv_compose_child(c, IMSG_STATE_FLUSH, 0, -1, NULL,
+		    0) != -1) {
+			c->flushing = 1;
+			flushing++;
+		}
+	}
+	if (flushing == 0) {
+		priv_stop_close();
+		return;
+	}
+	tv.tv_sec = PRIV_FLUSH_TIMEOUT;
+	tv.tv_usec = 0;
+	if ((ev_flush = evtimer_new(base, priv_flush_timeout, NULL)) == NULL ||
+	    evtimer_add(ev_flush, &tv) == -1)
+		priv_stop_close();
+}
+
+void
+priv_child_flushed(struct priv_child *c)
+{
+	int	 r;
+
+	c->flushing = 0;
+	if (!stopping || closing)
+		return;
+	for (r = 0; r < ROLE_MAX; r++)
+		if (children[r].name != NULL && children[r].flushing)
+			return;
+	if (ev_flush != NULL)
+		evtimer_del(ev_flush);
+	priv_stop_close();
+}
+
+static void
+priv_flush_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	int	 r;
+
+	for (r = 0; r < ROLE_MAX; r++)
+		if (children[r].name != NULL && children[r].flushing) {
+			log_warnx("%s: the state file's last write did not "
+			    "finish within %d s", children[r].name,
+			    PRIV_FLUSH_TIMEOUT);
+			children[r].flushing = 0;
+		}
+	priv_stop_close();
+}
+
+/* The stop proper: close every role's channel and wait for them. */
+static void
+priv_stop_close(void)
+{
+	struct timeval	 tv;
+	int		 r, running = 0;
+
+	if (closing)
+		return;
+	closing = 1;
+	for (r = 0; r < ROLE_MAX; r++) {
 		if (children[r].name == NULL)
 			continue;
-		if (children[r].ev_restart != NULL)
-			evtimer_del(children[r].ev_restart);
 		priv_close_channel(&children[r]);
 		if (children[r].pid != 0)
 			running++;

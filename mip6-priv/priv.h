@@ -14,6 +14,8 @@
 
 /* Seconds the children get to exit after their socket closes. */
 #define PRIV_STOP_TIMEOUT	5
+/* A clean stop waits this long for the roles' last state file writes. */
+#define PRIV_FLUSH_TIMEOUT	3
 
 struct event;
 
@@ -29,6 +31,7 @@ struct priv_child {
 	int		 ready;
 	struct timespec	 started;	/* CLOCK_MONOTONIC */
 	uint32_t	 backoff;	/* seconds before the next restart */
+	int		 flushing;	/* stop: IMSG_STATE_FLUSH sent */
 };
 
 const struct mip6_conf	*priv_conf(void);
@@ -39,5 +42,7 @@ int	 priv_compose_child(struct priv_child *, uint32_t type,
 	    uint32_t peerid, int fd, const void *, size_t);
 /* A malformed message: log it and close the child's channel (it exits). */
 void	 priv_child_fatal(struct priv_child *, const char *reason);
+/* The role answered IMSG_STATE_FLUSH: its state file is up to date. */
+void	 priv_child_flushed(struct priv_child *);
 
 #endif

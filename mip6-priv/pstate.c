@@ -201,6 +201,13 @@ pstate_dispatch(struct priv_child *c, struct imsg *imsg)
 		if (p->w.fd == -1)
 			p->w.count += (uint32_t)n;
 		break;
+	case IMSG_STATE_FLUSHED:
+		if (len != 0) {
+			priv_child_fatal(c, "malformed state message");
+			break;
+		}
+		priv_child_flushed(c);
+		break;
 	case IMSG_STATE_COMMIT:
 		if (len != sizeof(sg) || !p->writing) {
 			priv_child_fatal(c, "malformed state commit");

@@ -47,6 +47,7 @@ static struct cncache		*ss_cc;
 static int			 ss_on;
 static int			 ss_restoring;
 static int			 ss_inflight;
+static int			 ss_flushing;	/* the parent stops */
 static uint64_t			 ss_written;	/* gen in the file */
 static uint64_t			 ss_sending;	/* gen being written */
 static struct event		*ss_ev;
@@ -57,6 +58,7 @@ static struct {
 
 static void	 ss_write(evutil_socket_t, short, void *);
 static void	 ss_release(int all);
+static void	 ss_flush(void);
 
 void
 sigstate_init(const struct mip6_conf *conf, struct cncache *cc)
@@ -177,6 +179,12 @@ ss_done(const struct state_gen *sg)
 		    strerror(sg->error), SS_RETRY_MS);
 		/* Availability first: held BAs go without it. */
 		ss_release(1);
+		if (ss_flushing) {
+			ss_flushing = 0;
+			(void)role_compose_main(IMSG_STATE_FLUSHED, 0, -1,
+			    NULL, 0);
+			return;
+		}
 		tv.tv_sec = SS_RETRY_MS / 1000;
 		tv.tv_usec = (SS_RETRY_MS % 1000) * 1000;
 		if (ss_on)
@@ -185,7 +193,26 @@ ss_done(const struct state_gen *sg)
 	}
 	ss_written = sg->gen;
 	ss_release(0);
-	sigstate_changed();
+	if (ss_flushing)
+		ss_flush();
+	else
+		sigstate_changed();
+}
+
+/* A clean stop: the last changes to the file now, then FLUSHED. */
+static void
+ss_flush(void)
+{
+	ss_flushing = 1;
+	if (ss_inflight)
+		return;		/* ss_done comes back here */
+	if (!ss_on || ss_restoring || ss_cc->gen == ss_written) {
+		ss_flushing = 0;
+		(void)role_compose_main(IMSG_STATE_FLUSHED, 0, -1, NULL, 0);
+		return;
+	}
+	evtimer_del(ss_ev);
+	ss_write(-1, 0, NULL);
 }
 
 int
@@ -220,6 +247,11 @@ sigstate_dispatch(const struct imsg *imsg)
 		if (len != sizeof(struct state_gen))
 			fatalx("parent: malformed state answer");
 		ss_done(imsg->data);
+		return 1;
+	case IMSG_STATE_FLUSH:
+		if (len != 0)
+			fatalx("parent: malformed state flush");
+		ss_flush();
 		return 1;
 	default:
 		return 0;

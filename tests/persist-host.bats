@@ -78,6 +78,29 @@ nbindings() {
 	[[ "$output" != *"hoa=2001:db8:1::1001 "* ]]
 }
 
+@test "persist: a clean stop writes the changes of the last state-sync-delay before the role goes" {
+	write_conf ha -- "persist-bindings: true" "state-sync-delay: 60s"
+	SF write "$STATE" 0 3
+	start_priv
+	ctl delete binding 2001:db8:1::1001
+	# 60 s before the next write: the stop must not wait for it
+	t0=$(date +%s%N)
+	kill -TERM "$PRIV"
+	wait_for 5 gone "$PRIV"
+	wait "$PRIV" || true
+	t1=$(date +%s%N)
+	cat "$LOG"
+	[ $(( (t1 - t0) / 1000000 )) -lt 3000 ]
+	run SF dump "$STATE" 0
+	echo "$output"
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$output" != *"2001:db8:1::1001 "* ]]
+	! log_has "did not finish"
+	# and the next start has the two
+	start_priv
+	[ "$(nbindings)" -eq 2 ]
+}
+
 @test "persist: a corrupt state file is moved aside with its path and reason; the role starts empty" {
 	SF write "$STATE" 0 10
 	# one bit of the fifth record
