@@ -38,43 +38,6 @@ struct kr_node {
 	struct kr_obj		 o;
 };
 
-/*
- * Table nodes come from chunks of KR_POOL_CHUNK, reused through a free
- * list: a cold start of thousands of bindings allocates them between the
- * short-lived netlink messages, and one node left on each page of those
- * would keep the whole burst resident (issue 9: 2 KB per binding).
- */
-#define KR_POOL_CHUNK	512
-
-static struct kr_node	*kr_pool_free;
-
-static struct kr_node *
-kr_node_get(void)
-{
-	struct kr_node	*c, *n;
-	size_t		 i;
-
-	if (kr_pool_free == NULL) {
-		if ((c = calloc(KR_POOL_CHUNK, sizeof(*c))) == NULL)
-			return NULL;
-		for (i = 0; i < KR_POOL_CHUNK; i++) {
-			*(struct kr_node **)(void *)&c[i] = kr_pool_free;
-			kr_pool_free = &c[i];
-		}
-	}
-	n = kr_pool_free;
-	kr_pool_free = *(struct kr_node **)(void *)n;
-	memset(n, 0, sizeof(*n));
-	return n;
-}
-
-static void
-kr_node_put(struct kr_node *n)
-{
-	*(struct kr_node **)(void *)n = kr_pool_free;
-	kr_pool_free = n;
-}
-
 static int
 kr_node_cmp(struct kr_node *x, struct kr_node *y)
 {
@@ -84,40 +47,323 @@ kr_node_cmp(struct kr_node *x, struct kr_node *y)
 RB_HEAD(kr_tree, kr_node);
 RB_GENERATE_STATIC(kr_tree, kr_node, entry, kr_node_cmp)
 
+/*
+ * Objects other than a home agent binding's (links, rules, addresses,
+ * XFRM, route-optimization pairs): a tree, a few dozen at most.
+ */
 static struct kr_tree	 kr_tab = RB_INITIALIZER(&kr_tab);
 static size_t		 kr_tab_n[KO_XPOLICY + 1];
 static int		 kr_tab_adopting;	/* the sweep is recording */
+
+/*
+ * A home agent binding's three objects (its tunnel route, proxy ND entry
+ * and reverse-tunnel check pair) are one record keyed by the home
+ * address: 56 octets in one array, found through an open-addressing
+ * index of 4-octet slots (issue 9: three tree nodes of ~130 octets each,
+ * allocated among the burst's netlink messages, made most of mip6-priv's
+ * 1.4 KB per binding).  A key the record cannot hold (a second proxy
+ * entry of the same address on another link, a route of another shape)
+ * goes to the tree; the table's semantics are the tree's.
+ */
+#define KB_ROUTE	0
+#define KB_PROXY	1
+#define KB_CHECK	2
+#define KB_NOBJ		3
+#define KB_ROLE_NONE	0xff	/* KR_ROLE_NONE in a record */
+
+struct kr_brec {
+	struct in6_addr	 hoa;
+	struct in6_addr	 coa;		/* the route's encapsulation dst */
+	struct in6_addr	 ccoa;		/* the check pair's care-of */
+	uint32_t	 ifindex;	/* the proxy entry's link; free: next */
+	uint8_t		 role[KB_NOBJ];
+	uint8_t		 flags;		/* bit i: object i present,
+					   bit 4 + i: adopted */
+};
+
+static struct kr_brec	*kb_rec;	/* records, dense; freed ones listed */
+static uint32_t		 kb_cap, kb_used, kb_free = UINT32_MAX;
+static uint32_t		*kb_idx;	/* record index + 1; 0 empty */
+static uint32_t		 kb_mask;	/* slots - 1 (a power of two) */
+static uint32_t		 kb_live;	/* records in use */
+static struct kr_obj	 kb_found;	/* what kr_tab_find returns for one */
+
+static const uint32_t	 kb_type[KB_NOBJ] = { KO_ROUTE, KO_PROXY, KO_RTCHECK };
+static const char	 kb_tnl[IF_NAMESIZE] = KR_HA_TNL;
+
+/* Which object of a record k names, or -1 for the tree. */
+static int
+kb_which(const struct kr_key *k)
+{
+	static const struct in6_addr	 any;
+	static const char		 noname[IF_NAMESIZE];
+
+	if (memcmp(&k->b, &any, sizeof(any)) != 0 || k->proto != 0)
+		return -1;
+	switch (k->type) {
+	case KO_ROUTE:
+		return k->plen == 128 && k->ifindex == 0 &&
+		    memcmp(k->name, kb_tnl, sizeof(kb_tnl)) == 0 ?
+		    KB_ROUTE : -1;
+	case KO_PROXY:
+		return k->plen == 0 && k->ifindex != 0 &&
+		    memcmp(k->name, noname, sizeof(noname)) == 0 ?
+		    KB_PROXY : -1;
+	case KO_RTCHECK:
+		return k->plen == 0 && k->ifindex == 0 &&
+		    memcmp(k->name, noname, sizeof(noname)) == 0 ?
+		    KB_CHECK : -1;
+	default:
+		return -1;
+	}
+}
+
+static uint32_t
+kb_hash(const struct in6_addr *a)
+{
+	uint32_t	 w[4];
+	uint64_t	 h;
+
+	memcpy(w, a, sizeof(w));
+	h = ((uint64_t)(w[0] ^ w[2]) << 32 | (w[1] ^ w[3])) *
+	    0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(h >> 32);
+}
+
+/* The slot that holds hoa's record, or the empty slot where it goes. */
+static uint32_t
+kb_slot(const struct in6_addr *hoa)
+{
+	uint32_t	 i = kb_hash(hoa) & kb_mask;
+
+	while (kb_idx[i] != 0 &&
+	    memcmp(&kb_rec[kb_idx[i] - 1].hoa, hoa, sizeof(*hoa)) != 0)
+		i = (i + 1) & kb_mask;
+	return i;
+}
+
+static struct kr_brec *
+kb_find(const struct in6_addr *hoa)
+{
+	uint32_t	 i;
+
+	if (kb_idx == NULL)
+		return NULL;
+	i = kb_slot(hoa);
+	return kb_idx[i] ? &kb_rec[kb_idx[i] - 1] : NULL;
+}
+
+/* Index at most 3/4 full: twice the slots, every record placed again. */
+static int
+kb_grow_index(void)
+{
+	uint32_t	*old = kb_idx, oldn = kb_idx ? kb_mask + 1 : 0;
+	uint32_t	 n = oldn ? oldn * 2 : 64, i;
+
+	if ((kb_idx = calloc(n, sizeof(*kb_idx))) == NULL) {
+		kb_idx = old;
+		return -1;
+	}
+	kb_mask = n - 1;
+	for (i = 0; i < oldn; i++)
+		if (old[i] != 0)
+			kb_idx[kb_slot(&kb_rec[old[i] - 1].hoa)] = old[i];
+	free(old);
+	return 0;
+}
+
+static struct kr_brec *
+kb_new(const struct in6_addr *hoa)
+{
+	struct kr_brec	*r, *nrec;
+	uint32_t	 ri, ncap;
+
+	if ((kb_idx == NULL || (uint64_t)(kb_live + 1) * 4 >
+	    (uint64_t)(kb_mask + 1) * 3) && kb_grow_index() == -1)
+		return NULL;
+	if (kb_free != UINT32_MAX) {
+		ri = kb_free;
+		kb_free = kb_rec[ri].ifindex;
+	} else {
+		if (kb_used == kb_cap) {
+			ncap = kb_cap ? kb_cap + kb_cap / 2 : 64;
+			if ((nrec = reallocarray(kb_rec, ncap,
+			    sizeof(*nrec))) == NULL)
+				return NULL;
+			kb_rec = nrec;
+			kb_cap = ncap;
+		}
+		ri = kb_used++;
+	}
+	r = &kb_rec[ri];
+	memset(r, 0, sizeof(*r));
+	r->hoa = *hoa;
+	kb_idx[kb_slot(hoa)] = ri + 1;
+	kb_live++;
+	return r;
+}
+
+/* The record goes: its slot is emptied and the run after it closed up. */
+static void
+kb_free_rec(struct kr_brec *r)
+{
+	uint32_t	 i = kb_slot(&r->hoa), j = i, h, ri;
+
+	ri = kb_idx[i] - 1;
+	kb_idx[i] = 0;
+	for (;;) {
+		j = (j + 1) & kb_mask;
+		if (kb_idx[j] == 0)
+			break;
+		h = kb_hash(&kb_rec[kb_idx[j] - 1].hoa) & kb_mask;
+		/* Moves back unless its home slot lies in (i, j]. */
+		if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
+			continue;
+		kb_idx[i] = kb_idx[j];
+		kb_idx[j] = 0;
+		i = j;
+	}
+	memset(r, 0, sizeof(*r));
+	r->ifindex = kb_free;
+	kb_free = ri;
+	kb_live--;
+}
+
+static void
+kb_clear(void)
+{
+	free(kb_rec);
+	free(kb_idx);
+	kb_rec = NULL;
+	kb_idx = NULL;
+	kb_cap = kb_used = kb_live = kb_mask = 0;
+	kb_free = UINT32_MAX;
+}
+
+/* Object w of record r as the tree would hold it. */
+static void
+kb_obj(const struct kr_brec *r, int w, struct kr_obj *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->key.type = kb_type[w];
+	o->key.a = r->hoa;
+	switch (w) {
+	case KB_ROUTE:
+		o->key.plen = 128;
+		strlcpy(o->key.name, KR_HA_TNL, sizeof(o->key.name));
+		o->coa = r->coa;
+		break;
+	case KB_PROXY:
+		o->key.ifindex = r->ifindex;
+		break;
+	case KB_CHECK:
+		o->coa = r->ccoa;
+		break;
+	}
+	o->role = r->role[w] == KB_ROLE_NONE ? KR_ROLE_NONE : r->role[w];
+	o->adopted = (r->flags >> (4 + w)) & 1;
+}
+
+static int
+kr_tab_in_tree(const struct kr_key *k)
+{
+	struct kr_node	 find;
+
+	find.o.key = *k;
+	return RB_FIND(kr_tree, &kr_tab, &find) != NULL;
+}
+
+/* 1: the record took it; 0: the tree's. */
+static int
+kb_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
+{
+	struct kr_brec	*r;
+	int		 w = kb_which(k);
+
+	if (w == -1 || (role != KR_ROLE_NONE && role >= KB_ROLE_NONE))
+		return 0;
+	if ((r = kb_find(&k->a)) != NULL && w == KB_PROXY &&
+	    (r->flags & (1 << KB_PROXY)) && r->ifindex != k->ifindex)
+		return 0;	/* another link's entry: the tree's */
+	if (w == KB_PROXY && kr_tab_in_tree(k))
+		return 0;	/* there since the record held another */
+	if (r == NULL && (r = kb_new(&k->a)) == NULL) {
+		log_warn("%s", __func__);
+		return 1;
+	}
+	if (!(r->flags & (1 << w)))
+		kr_tab_n[k->type]++;
+	r->flags |= 1 << w;
+	if (w == KB_PROXY)
+		r->ifindex = k->ifindex;
+	else if (w == KB_ROUTE)
+		r->coa = coa ? *coa : in6addr_any;
+	else
+		r->ccoa = coa ? *coa : in6addr_any;
+	r->role[w] = role == KR_ROLE_NONE ? KB_ROLE_NONE : (uint8_t)role;
+	if (kr_tab_adopting)
+		r->flags |= 1 << (4 + w);
+	else
+		r->flags &= ~(1 << (4 + w));
+	return 1;
+}
+
+/* The record holding k's object, or NULL. */
+static struct kr_brec *
+kb_lookup(const struct kr_key *k, int *wp)
+{
+	struct kr_brec	*r;
+	int		 w = kb_which(k);
+
+	if (w == -1 || (r = kb_find(&k->a)) == NULL ||
+	    !(r->flags & (1 << w)) ||
+	    (w == KB_PROXY && r->ifindex != k->ifindex))
+		return NULL;
+	*wp = w;
+	return r;
+}
 
 void
 kr_tab_add(const struct kr_key *k, const struct in6_addr *coa, uint32_t role)
 {
 	struct kr_node	*n, *old;
 
-	if ((n = kr_node_get()) == NULL) {
+	if (kr_tab_adopting)
+		role = KR_ROLE_NONE;
+	if (kb_add(k, coa, role))
+		return;
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
 		log_warn("%s", __func__);
 		return;
 	}
 	n->o.key = *k;
 	if (coa != NULL)
 		n->o.coa = *coa;
-	n->o.role = kr_tab_adopting ? KR_ROLE_NONE : role;
+	n->o.role = role;
 	n->o.adopted = kr_tab_adopting;
 	if ((old = RB_INSERT(kr_tree, &kr_tab, n)) != NULL) {
 		old->o.coa = n->o.coa;
 		old->o.role = n->o.role;
 		old->o.adopted = kr_tab_adopting;
-		kr_node_put(n);
+		free(n);
 		return;
 	}
 	if (k->type <= KO_XPOLICY)
 		kr_tab_n[k->type]++;
 }
 
+/* A record's object: a copy, valid until the next call. */
 struct kr_obj *
 kr_tab_find(const struct kr_key *k)
 {
 	struct kr_node	 find, *n;
+	struct kr_brec	*r;
+	int		 w;
 
+	if ((r = kb_lookup(k, &w)) != NULL) {
+		kb_obj(r, w, &kb_found);
+		return &kb_found;
+	}
 	find.o.key = *k;
 	n = RB_FIND(kr_tree, &kr_tab, &find);
 	return n ? &n->o : NULL;
@@ -127,14 +373,23 @@ void
 kr_tab_del(const struct kr_key *k)
 {
 	struct kr_node	 find, *n;
+	struct kr_brec	*r;
+	int		 w;
 
+	if ((r = kb_lookup(k, &w)) != NULL) {
+		r->flags &= ~(1 << w | 1 << (4 + w));
+		kr_tab_n[k->type]--;
+		if ((r->flags & ((1 << KB_NOBJ) - 1)) == 0)
+			kb_free_rec(r);
+		return;
+	}
 	find.o.key = *k;
 	if ((n = RB_FIND(kr_tree, &kr_tab, &find)) == NULL)
 		return;
 	RB_REMOVE(kr_tree, &kr_tab, n);
 	if (k->type <= KO_XPOLICY)
 		kr_tab_n[k->type]--;
-	kr_node_put(n);
+	free(n);
 }
 
 size_t
@@ -149,13 +404,62 @@ kr_tab_count(uint32_t type)
 	return n;
 }
 
+/*
+ * fn on every record's objects of one type.  fn sees a copy: what it
+ * changes (role, adopted) is written back unless it deleted the object.
+ */
+static void
+kb_foreach(int w, void (*fn)(const struct kr_obj *, void *), void *arg)
+{
+	struct kr_obj	 o;
+	struct kr_brec	*r;
+	uint32_t	 i;
+
+	for (i = 0; i < kb_used; i++) {
+		r = &kb_rec[i];
+		if (!(r->flags & (1 << w)))
+			continue;
+		kb_obj(r, w, &o);
+		fn(&o, arg);
+		/* fn may have deleted it (and the record with it). */
+		if (!(r->flags & (1 << w)) ||
+		    memcmp(&r->hoa, &o.key.a, sizeof(r->hoa)) != 0)
+			continue;
+		r->role[w] = o.role == KR_ROLE_NONE || o.role >= KB_ROLE_NONE ?
+		    KB_ROLE_NONE : (uint8_t)o.role;
+		r->flags = (uint8_t)((r->flags & ~(1 << (4 + w))) |
+		    (o.adopted ? 1 << (4 + w) : 0));
+	}
+}
+
+/* In the tree's order: by type, a type's records after its tree nodes. */
 void
 kr_tab_foreach(void (*fn)(const struct kr_obj *, void *), void *arg)
 {
 	struct kr_node	*n, *next;
+	int		 w = 0;
 
-	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next)
+	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
+		for (; w < KB_NOBJ && kb_type[w] < n->o.key.type; w++)
+			kb_foreach(w, fn, arg);
 		fn(&n->o, arg);
+	}
+	for (; w < KB_NOBJ; w++)
+		kb_foreach(w, fn, arg);
+}
+
+/* Everything out of the table (the kernel objects stay). */
+static void
+kr_tab_clear(void)
+{
+	struct kr_node	*n, *next;
+
+	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
+		RB_REMOVE(kr_tree, &kr_tab, n);
+		free(n);
+	}
+	kb_clear();
+	memset(kr_tab_n, 0, sizeof(kr_tab_n));
 }
 
 static const char *
@@ -627,31 +931,21 @@ kr_reconcile(int adopt)
 int
 kr_remove_all_but_bindings(void)
 {
-	struct kr_node	*n, *next;
 	int		 rc;
 
 	/* The reverse-tunnel filter stays on the tunnel with its pairs. */
 	rc = kr_sweep(KR_SWEEP_KEEP);
-	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
-		RB_REMOVE(kr_tree, &kr_tab, n);
-		kr_node_put(n);
-	}
-	memset(kr_tab_n, 0, sizeof(kr_tab_n));
+	kr_tab_clear();
 	return rc;
 }
 
 int
 kr_remove_all(void)
 {
-	struct kr_node	*n, *next;
 	int		 rc;
 
 	rtcheck_detach();
 	rc = kr_sweep(0);
-	RB_FOREACH_SAFE(n, kr_tree, &kr_tab, next) {
-		RB_REMOVE(kr_tree, &kr_tab, n);
-		kr_node_put(n);
-	}
-	memset(kr_tab_n, 0, sizeof(kr_tab_n));
+	kr_tab_clear();
 	return rc;
 }
