@@ -1836,6 +1836,11 @@ chk_ha(struct cctx *x, const struct ynode *n, void *base)
 				}
 			}
 	}
+	/* Accepted by the grammar so the error can say what to do. */
+	if (ha->tunnel == TUNNEL_PER_BINDING)
+		return c_err(x, y_get(n, "tunnel"), "tunnel: per-binding is "
+		    "not implemented; use shared (one flow-based ip6ip6 "
+		    "device for every binding)");
 	if (ha->brr_before != 0 && ha->brr_before >= ha->max_lifetime)
 		return c_err(x, y_get(n, "binding-refresh-before"),
 		    "binding-refresh-before (%us) must be shorter than "
