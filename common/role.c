@@ -248,9 +248,15 @@ role_main(int argc, char *argv[], const struct role_ops *o)
 		role_usage(argv[0]);
 	log_init(debug ? LOG_TO_STDERR : LOG_TO_SYSLOG, verbose);
 	log_procinit(role_names[ops->role]);
-	if (fstat(PROTO_PARENT_FD, &st) == -1 || !S_ISSOCK(st.st_mode))
+	if (fstat(PROTO_PARENT_FD, &st) == -1 || !S_ISSOCK(st.st_mode)) {
+		/* Run by hand: say it where the user looks, too. */
+		if (!debug)
+			fprintf(stderr, "%s: must be started by mip6-priv (no "
+			    "socket on fd %d); run mip6-priv --role %s\n",
+			    argv[0], PROTO_PARENT_FD, role_names[ops->role]);
 		fatalx("must be started by mip6-priv (no socket on fd %d)",
 		    PROTO_PARENT_FD);
+	}
 	if ((ibuf_main = malloc(sizeof(*ibuf_main))) == NULL)
 		fatal("%s", __func__);
 	imsg_init(ibuf_main, PROTO_PARENT_FD);

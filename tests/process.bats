@@ -116,6 +116,13 @@ status_field() {
 	[[ "$output" == *"must be started by mip6-priv"* ]]
 }
 
+@test "a role binary run by hand without -d says so on the terminal, not only to syslog" {
+	run "$BIN/mip6-sig"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mip6-sig: must be started by mip6-priv"*"run mip6-priv --role sig"* ]]
+}
+
 @test "role binaries come from MIP6_LIBEXECDIR when it is set" {
 	write_conf
 	MIP6_LIBEXECDIR=$TD/nowhere run "$BIN/mip6-priv" -d -f "$CONF"
