@@ -112,7 +112,10 @@ default_socket(const char *role)
 				return path;
 		}
 		die("no %s daemon running (no socket in %s; use -s)",
-		    strncmp(role, "ha", 2) == 0 ? "home agent" :
+		    strcmp(role, "ha sig") == 0 ?
+		    "home agent or correspondent" :
+		    strcmp(role, "ha") == 0 ? "home agent" :
+		    strcmp(role, "sig") == 0 ? "correspondent" :
 		    "mobile node", CTL_DEFAULT_DIR);
 	}
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {

@@ -107,6 +107,21 @@ assert d["config"] == sys.argv[3], d
 	[[ "$output" == "mip6ctl: $TD/none.sock: daemon not running"* ]]
 }
 
+@test "mip6ctl: without -s and no daemon, the error names the roles that would answer" {
+	for r in ha sig mn; do
+		[ ! -e "/run/mip6/$r.sock" ] || skip "a daemon's socket is in /run/mip6"
+	done
+	run "$BIN/mip6ctl" show bindings
+	[ "$status" -eq 1 ]
+	[ "$output" = "mip6ctl: no home agent or correspondent daemon running (no socket in /run/mip6; use -s)" ]
+	run "$BIN/mip6ctl" show bul
+	[ "$status" -eq 1 ]
+	[ "$output" = "mip6ctl: no mobile node daemon running (no socket in /run/mip6; use -s)" ]
+	run "$BIN/mip6ctl" status
+	[ "$status" -eq 1 ]
+	[ "$output" = "mip6ctl: no daemon running (no socket in /run/mip6; use -s)" ]
+}
+
 @test "mip6ctl: a socket left by a dead daemon reads as not running" {
 	write_conf ha
 	start_priv
