@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "statefile.h"
+#include "wire.h"
 
 /* Header offsets. */
 #define H_MAGIC		0
@@ -63,45 +64,6 @@ sf_crc32(uint32_t crc, const void *buf, size_t len)
 	return ~crc;
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
 static const char *
 sf_role_name(uint16_t role)
 {
@@ -115,37 +77,37 @@ sf_rec_encode(const struct sf_rec *r, uint8_t *out)
 	memset(out, 0, SF_REC_SIZE);
 	memcpy(out + R_HOA, &r->hoa, 16);
 	memcpy(out + R_COA, &r->coa, 16);
-	put64(out + R_EXPIRES, (uint64_t)r->expires);
-	put64(out + R_CREATED, (uint64_t)r->created);
-	put16(out + R_SEQ, r->seq);
-	put16(out + R_FLAGS, r->flags);
-	put16(out + R_LIFETIME, r->lifetime);
-	put16(out + R_KIND, r->kind);
+	wire_put64(out + R_EXPIRES, (uint64_t)r->expires);
+	wire_put64(out + R_CREATED, (uint64_t)r->created);
+	wire_put16(out + R_SEQ, r->seq);
+	wire_put16(out + R_FLAGS, r->flags);
+	wire_put16(out + R_LIFETIME, r->lifetime);
+	wire_put16(out + R_KIND, r->kind);
 	if (r->kind == SF_KIND_CN)
 		memcpy(out + R_LINK, &r->cn, 16);
 	else
 		memcpy(out + R_LINK, r->link, strnlen(r->link,
 		    SF_LINK_LEN - 1));
-	put32(out + R_CRC, sf_crc32(0, out, R_CRC));
+	wire_put32(out + R_CRC, sf_crc32(0, out, R_CRC));
 }
 
 int
 sf_rec_decode(const uint8_t *in, struct sf_rec *r)
 {
-	if (get32(in + R_CRC) != sf_crc32(0, in, R_CRC))
+	if (wire_get32(in + R_CRC) != sf_crc32(0, in, R_CRC))
 		return -1;
-	if (get16(in + R_KIND) != SF_KIND_CN &&
+	if (wire_get16(in + R_KIND) != SF_KIND_CN &&
 	    memchr(in + R_LINK, '\0', SF_LINK_LEN) == NULL)
 		return -1;
 	memset(r, 0, sizeof(*r));
 	memcpy(&r->hoa, in + R_HOA, 16);
 	memcpy(&r->coa, in + R_COA, 16);
-	r->expires = (int64_t)get64(in + R_EXPIRES);
-	r->created = (int64_t)get64(in + R_CREATED);
-	r->seq = get16(in + R_SEQ);
-	r->flags = get16(in + R_FLAGS);
-	r->lifetime = get16(in + R_LIFETIME);
-	r->kind = get16(in + R_KIND);
+	r->expires = (int64_t)wire_get64(in + R_EXPIRES);
+	r->created = (int64_t)wire_get64(in + R_CREATED);
+	r->seq = wire_get16(in + R_SEQ);
+	r->flags = wire_get16(in + R_FLAGS);
+	r->lifetime = wire_get16(in + R_LIFETIME);
+	r->kind = wire_get16(in + R_KIND);
 	if (r->kind == SF_KIND_CN)
 		memcpy(&r->cn, in + R_LINK, 16);
 	else
@@ -158,12 +120,12 @@ sf_header(uint8_t *h, uint16_t role, uint32_t count, int64_t now)
 {
 	memset(h, 0, SF_HDR_SIZE);
 	memcpy(h + H_MAGIC, SF_MAGIC, SF_MAGIC_LEN);
-	put16(h + H_VERSION, SF_VERSION);
-	put16(h + H_ROLE, role);
-	put16(h + H_RECSIZE, SF_REC_SIZE);
-	put32(h + H_COUNT, count);
-	put64(h + H_WRITTEN, (uint64_t)now);
-	put32(h + H_CRC, sf_crc32(0, h, H_CRC));
+	wire_put16(h + H_VERSION, SF_VERSION);
+	wire_put16(h + H_ROLE, role);
+	wire_put16(h + H_RECSIZE, SF_REC_SIZE);
+	wire_put32(h + H_COUNT, count);
+	wire_put64(h + H_WRITTEN, (uint64_t)now);
+	wire_put32(h + H_CRC, sf_crc32(0, h, H_CRC));
 }
 
 static int
@@ -341,26 +303,26 @@ sf_read(const char *path, uint16_t role, uint8_t **recs, size_t *n,
 		snprintf(why, whylen, "not a mip6 state file (bad magic)");
 		goto bad;
 	}
-	if (get32(h + H_CRC) != sf_crc32(0, h, H_CRC)) {
+	if (wire_get32(h + H_CRC) != sf_crc32(0, h, H_CRC)) {
 		snprintf(why, whylen, "header checksum mismatch");
 		goto bad;
 	}
-	if (get16(h + H_VERSION) != SF_VERSION) {
+	if (wire_get16(h + H_VERSION) != SF_VERSION) {
 		snprintf(why, whylen, "format version %u (this build reads %u)",
-		    get16(h + H_VERSION), SF_VERSION);
+		    wire_get16(h + H_VERSION), SF_VERSION);
 		goto bad;
 	}
-	if (get16(h + H_ROLE) != role) {
+	if (wire_get16(h + H_ROLE) != role) {
 		snprintf(why, whylen, "written by role %s, not %s",
-		    sf_role_name(get16(h + H_ROLE)), sf_role_name(role));
+		    sf_role_name(wire_get16(h + H_ROLE)), sf_role_name(role));
 		goto bad;
 	}
-	if (get16(h + H_RECSIZE) != SF_REC_SIZE) {
+	if (wire_get16(h + H_RECSIZE) != SF_REC_SIZE) {
 		snprintf(why, whylen, "record size %u (expected %u)",
-		    get16(h + H_RECSIZE), SF_REC_SIZE);
+		    wire_get16(h + H_RECSIZE), SF_REC_SIZE);
 		goto bad;
 	}
-	count = get32(h + H_COUNT);
+	count = wire_get32(h + H_COUNT);
 	if (count > SF_MAX_RECS) {
 		snprintf(why, whylen, "%u records (at most %u)", count,
 		    SF_MAX_RECS);
@@ -403,7 +365,7 @@ sf_read(const char *path, uint16_t role, uint8_t **recs, size_t *n,
 	close(fd);
 	*recs = buf;
 	*n = count;
-	*written = (int64_t)get64(h + H_WRITTEN);
+	*written = (int64_t)wire_get64(h + H_WRITTEN);
 	return 0;
 bad:
 	free(buf);
