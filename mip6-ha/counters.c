@@ -18,6 +18,21 @@ static const char *const misc_names[HA_CTR_MISC_COUNT] = {
 	[HA_CTR_SHED_DAD] = "shed.dad_queue_full",
 	[HA_CTR_SHED_KERNEL] = "shed.kernel_queue_full",
 	[HA_CTR_SHED_SOCKET] = "shed.socket_overflow",
+	[HA_CTR_ND_ANSWERED] = "nd.answered",
+	[HA_CTR_ND_IGN_NOT_BOUND] = "nd.ignored.not_bound",
+	[HA_CTR_ND_IGN_DAD] = "nd.ignored.dad_pending",
+	[HA_CTR_ND_DAD_CONFLICT] = "nd.dad_conflict",
+	[HA_CTR_ND_TX_FAILED] = "nd.tx_failed",
+	[HA_CTR_ND_MAL_TRUNCATED] = "nd.malformed.truncated",
+	[HA_CTR_ND_MAL_NOT_NS] = "nd.malformed.not_ns",
+	[HA_CTR_ND_MAL_HOP_LIMIT] = "nd.malformed.hop_limit",
+	[HA_CTR_ND_MAL_CODE] = "nd.malformed.code",
+	[HA_CTR_ND_MAL_ICMP_LENGTH] = "nd.malformed.icmp_length",
+	[HA_CTR_ND_MAL_CHECKSUM] = "nd.malformed.checksum",
+	[HA_CTR_ND_MAL_TARGET] = "nd.malformed.target_multicast",
+	[HA_CTR_ND_MAL_OPTION] = "nd.malformed.option_length",
+	[HA_CTR_ND_MAL_DAD_DST] = "nd.malformed.dad_destination",
+	[HA_CTR_ND_MAL_DAD_SLLAO] = "nd.malformed.dad_source_lla",
 };
 
 struct get_arg {

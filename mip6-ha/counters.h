@@ -32,6 +32,25 @@ enum ha_ctr_misc {
 	HA_CTR_SHED_KERNEL,		/* BUs with kernel-max-pending full */
 	HA_CTR_SHED_SOCKET,		/* dropped at the MH socket (full, or
 					   a bad checksum): SO_RXQ_OVFL */
+	/* proxy-nd: daemon (ndproxy.h): Neighbor Solicitations */
+	HA_CTR_ND_ANSWERED,		/* answered with an NA */
+	HA_CTR_ND_IGN_NOT_BOUND,	/* target without an active binding
+					   on that link */
+	HA_CTR_ND_IGN_DAD,		/* target in DAD: not answered */
+	HA_CTR_ND_DAD_CONFLICT,		/* another node's DAD for a target in
+					   DAD: the registration fails (134) */
+	HA_CTR_ND_TX_FAILED,		/* the NA could not be sent */
+	/* malformed, one per enum ndp_err after NDP_OK, in its order */
+	HA_CTR_ND_MAL_TRUNCATED,
+	HA_CTR_ND_MAL_NOT_NS,
+	HA_CTR_ND_MAL_HOP_LIMIT,
+	HA_CTR_ND_MAL_CODE,
+	HA_CTR_ND_MAL_ICMP_LENGTH,
+	HA_CTR_ND_MAL_CHECKSUM,
+	HA_CTR_ND_MAL_TARGET,
+	HA_CTR_ND_MAL_OPTION,
+	HA_CTR_ND_MAL_DAD_DST,
+	HA_CTR_ND_MAL_DAD_SLLAO,
 	HA_CTR_MISC_COUNT
 };
 

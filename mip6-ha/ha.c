@@ -16,6 +16,7 @@
 #include <sys/queue.h>
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
+#include <linux/if_packet.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@
 #include "log.h"
 #include "mh.h"
 #include "mhsock.h"
+#include "ndproxy.h"
 #include "proto.h"
 #include "ratelog.h"
 #include "role.h"
@@ -70,6 +72,8 @@ static void	 ha_init(const struct mip6_conf *);
 static void	 ha_reconf(const struct mip6_conf *);
 static void	 ha_mh_read(evutil_socket_t, short, void *);
 static void	 ha_icmp6_read(evutil_socket_t, short, void *);
+static void	 ha_nd_read(evutil_socket_t, short, void *);
+static void	 ha_nd_init(const struct mip6_conf *);
 static void	 ha_timer(evutil_socket_t, short, void *);
 static void	 ha_timer_arm(void);
 static void	 ha_bu(const uint8_t *, size_t, const struct mh_msg *,
@@ -124,6 +128,9 @@ static int64_t			 ha_rx_now, ha_rx_now_ms;
 /* Interfaces, learnt before the sandbox (no ioctl inside it). */
 static struct hanet_if		 ha_ifs[HA_MAX_IFS];
 static size_t			 ha_nifs;
+/* proxy-nd: daemon: the packet sockets of the home links (ROLE_SOCK_ND). */
+static struct event		*ha_ev_nd[ROLE_SOCK_NTH_MAX];
+static size_t			 ha_nnd;
 /* The pending `mip6ctl show kernel`. */
 
 int64_t
@@ -264,6 +271,7 @@ ha_init(const struct mip6_conf *conf)
 			fatalx("cannot watch the ICMPv6 socket");
 	} else if (conf->ha.dad)
 		log_warnx("no ICMPv6 socket: DAD probes are not sent");
+	ha_nd_init(conf);
 	if ((ha_ev_timer = evtimer_new(role_base(), ha_timer, NULL)) == NULL ||
 	    (ha_ev_dad = evtimer_new(role_base(), ha_dad_timeout, NULL)) ==
 	    NULL)
@@ -965,6 +973,131 @@ ha_icmp6_read(evutil_socket_t fd, short ev, void *arg)
 		if (nd.type == ND_NEIGHBOR_ADVERT ||
 		    IN6_IS_ADDR_UNSPECIFIED(&nd.src))
 			ha_dad_finish(d, 0);
+	}
+}
+
+/*
+ * proxy-nd: daemon: watch the packet sockets mip6-priv opened on the
+ * home links.  Answers go out of the ICMPv6 socket (hop limit 255, the
+ * kernel picks our address on the link and fills the checksum).
+ */
+static void
+ha_nd_init(const struct mip6_conf *conf)
+{
+	int	 fd;
+
+	for (ha_nnd = 0; ha_nnd < ROLE_SOCK_NTH_MAX; ha_nnd++) {
+		if ((fd = role_socket_nth(ROLE_SOCK_ND, ha_nnd)) == -1)
+			break;
+		if ((ha_ev_nd[ha_nnd] = event_new(role_base(), fd,
+		    EV_READ | EV_PERSIST, ha_nd_read, NULL)) == NULL ||
+		    event_add(ha_ev_nd[ha_nnd], NULL) == -1)
+			fatalx("cannot watch the proxy-nd socket");
+	}
+	if (conf->ha.proxy_nd == PROXY_ND_DAEMON && (ha_nnd == 0 ||
+	    ha_icmpfd == -1))
+		log_warnx("proxy-nd: daemon but no %s socket: no one answers "
+		    "Neighbor Solicitations for the home addresses",
+		    ha_nnd == 0 ? "packet" : "ICMPv6");
+	else if (ha_nnd > 0)
+		log_info("proxy-nd: daemon: answering Neighbor Solicitations "
+		    "for home addresses on %zu home link(s)", ha_nnd);
+}
+
+/* A malformed solicitation: counted always, logged a line a second. */
+static void
+ha_nd_log_malformed(const struct ndp_ns *ns, enum ndp_err err)
+{
+	static struct ratelog	 rl;
+	uint64_t		 held;
+	char			 a[ADDR_STRLEN];
+
+	if (!ratelog_allow(&rl, ha_now_ms(), &held))
+		return;
+	log_warnx("Neighbor Solicitation from %s discarded: %s (%llu more "
+	    "discarded solicitations not logged)",
+	    addr_ntop(&ns->src, a, sizeof(a)), ndp_err_str(err),
+	    (unsigned long long)held);
+}
+
+/* One valid solicitation received on ifindex: answer it, or not. */
+static void
+ha_nd_solicited(const struct ndp_ns *ns, unsigned int ifindex)
+{
+	const struct hanet_if	*hi;
+	const struct bc_entry	*e;
+	const char		*ifn;
+	struct hadad		*d;
+	struct in6_addr		 dst;
+	uint8_t			 na[NDP_NA_LEN];
+	size_t			 len;
+
+	/* In DAD: not ours yet.  Another node's own DAD for it (from ::)
+	 * means the address is in use: the registration fails (134). */
+	if ((d = hadad_find(&ha_dq, &ns->target)) != NULL) {
+		if (IN6_IS_ADDR_UNSPECIFIED(&ns->src) &&
+		    d->ifindex == ifindex) {
+			ha_ctr_misc(&ha_ctr, HA_CTR_ND_DAD_CONFLICT);
+			ha_dad_finish(d, 0);
+		} else
+			ha_ctr_misc(&ha_ctr, HA_CTR_ND_IGN_DAD);
+		return;
+	}
+	if ((e = bc_lookup(&ha_bc, &ns->target)) == NULL ||
+	    e->state != BC_ST_ACTIVE || (ifn = ha_entry_ifname(e)) == NULL ||
+	    (hi = ha_if(ifn)) == NULL || hi->index != ifindex ||
+	    !hi->has_mac) {
+		ha_ctr_misc(&ha_ctr, HA_CTR_ND_IGN_NOT_BOUND);
+		return;
+	}
+	len = ndp_build_na(ns, hi->mac, na, &dst);
+	if (hanet_send_icmp6(ha_icmpfd, ifindex, &dst, na, len) == -1) {
+		ha_ctr_misc(&ha_ctr, HA_CTR_ND_TX_FAILED);
+		return;
+	}
+	ha_ctr_misc(&ha_ctr, HA_CTR_ND_ANSWERED);
+}
+
+static void
+ha_nd_read(evutil_socket_t fd, short ev, void *arg)
+{
+	uint8_t			 buf[2048];
+	struct sockaddr_ll	 from;
+	socklen_t		 fl;
+	struct ndp_ns		 ns;
+	enum ndp_err		 err;
+	ssize_t			 n;
+	int			 i;
+
+	for (i = 0; i < HA_RX_BURST; i++) {
+		fl = sizeof(from);
+		memset(&from, 0, sizeof(from));
+		/* MSG_TRUNC: the frame's real length, a longer one is cut. */
+		if ((n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC,
+		    (struct sockaddr *)&from, &fl)) == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				log_warn("%s: recvfrom", __func__);
+			return;
+		}
+		/* Our own frames (without PACKET_IGNORE_OUTGOING), or one
+		 * for another host (promiscuous link): not solicitations. */
+		if (from.sll_pkttype == PACKET_OUTGOING ||
+		    from.sll_pkttype == PACKET_OTHERHOST)
+			continue;
+		if ((size_t)n > sizeof(buf))
+			err = NDP_ERR_TRUNCATED;
+		else
+			err = ndp_parse_ns(buf, (size_t)n, &ns);
+		if (err != NDP_OK) {
+			ha_ctr_misc(&ha_ctr, (enum ha_ctr_misc)
+			    (HA_CTR_ND_MAL_TRUNCATED + (err - 1)));
+			ha_nd_log_malformed(&ns, err);
+			continue;
+		}
+		if (ha_icmpfd == -1 || ha_conf->ha.proxy_nd != PROXY_ND_DAEMON)
+			continue;
+		ha_nd_solicited(&ns, (unsigned int)from.sll_ifindex);
 	}
 }
 

@@ -75,6 +75,13 @@ send_icmp6(int fd, unsigned int ifindex, const struct in6_addr *dst,
 }
 
 int
+hanet_send_icmp6(int fd, unsigned int ifindex, const struct in6_addr *dst,
+    const void *buf, size_t len)
+{
+	return send_icmp6(fd, ifindex, dst, buf, len);
+}
+
+int
 hanet_send_ns(int fd, unsigned int ifindex, const struct in6_addr *target)
 {
 	struct nd_neighbor_solicit	 ns;

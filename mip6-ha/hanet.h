@@ -30,6 +30,9 @@ int	 hanet_send_ns(int fd, unsigned int ifindex,
 /* Unsolicited all-nodes Neighbor Advertisement (O=1, S=0, R=0). */
 int	 hanet_send_na(int fd, unsigned int ifindex,
 	    const struct in6_addr *target, const uint8_t *mac);
+/* An ICMPv6 message (checksum filled by the kernel) to dst on ifindex. */
+int	 hanet_send_icmp6(int fd, unsigned int ifindex,
+	    const struct in6_addr *dst, const void *buf, size_t len);
 /* Join (1) or leave (0) the solicited-node group of target on ifindex. */
 int	 hanet_solicited_group(int fd, unsigned int ifindex,
 	    const struct in6_addr *target, int join);
