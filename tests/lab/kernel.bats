@@ -67,6 +67,26 @@ mn_tunnel() {
 	ip -n "$MN" route add 2001:db8:1::5/128 dev t0 src 2001:db8:1::10
 }
 
+# A home agent's mip6-priv in $HA from $TD/ha.yaml (a new $TD): $pid,
+# its log in $TD/log; back once its tunnel is up.
+priv_ha_start() {
+	TD=$(mktemp -d /tmp/mip6-lab.XXXXXX)
+	cat > "$TD/ha.yaml" <<-EOF
+	common:
+	  control-dir: $TD/run
+	home-agent:
+	  enable: true
+	  ipsec: disabled
+	  links:
+	    - interface: hlink
+	      address: "2001:db8:1::1"
+	      home-prefixes: ["2001:db8:1::/64"]
+	EOF
+	ip netns exec "$HA" "$PLAIN/mip6-priv" -d -f "$TD/ha.yaml" 2>"$TD/log" &
+	pid=$!
+	for i in $(seq 50); do ip -n "$HA" link show mip6tnl0 >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
 @test "the lab kernel has everything the roles need" {
 	run kt <<-EOF
 	probe ha
@@ -370,25 +390,11 @@ mn_tunnel() {
 
 @test "mip6-priv as a home agent sets up its tunnel, and a kill -9 and a restart leave one set; a stop leaves nothing" {
 	id _mip6 >/dev/null 2>&1 || skip "no _mip6 user"
-	TD=$(mktemp -d /tmp/mip6-lab.XXXXXX)
-	cat > "$TD/mip6.yaml" <<-EOF
-	common:
-	  control-dir: $TD/run
-	home-agent:
-	  enable: true
-	  ipsec: disabled
-	  links:
-	    - interface: hlink
-	      address: "2001:db8:1::1"
-	      home-prefixes: ["2001:db8:1::/64"]
-	EOF
-	ip netns exec "$HA" "$PLAIN/mip6-priv" -d -f "$TD/mip6.yaml" 2>"$TD/log" &
-	pid=$!
-	for i in $(seq 50); do ip -n "$HA" link show mip6tnl0 >/dev/null 2>&1 && break; sleep 0.1; done
+	priv_ha_start
 	ip -n "$HA" link show mip6tnl0
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null || true
-	ip netns exec "$HA" "$PLAIN/mip6-priv" -d -f "$TD/mip6.yaml" 2>>"$TD/log" &
+	ip netns exec "$HA" "$PLAIN/mip6-priv" -d -f "$TD/ha.yaml" 2>>"$TD/log" &
 	pid=$!
 	for i in $(seq 100); do
 		[ "$(grep -c 'started (pid' "$TD/log")" -ge 2 ] && break
@@ -405,27 +411,13 @@ mn_tunnel() {
 
 @test "a second mip6-priv in the same network namespace refuses to start and leaves the first one's state; another namespace is free" {
 	id _mip6 >/dev/null 2>&1 || skip "no _mip6 user"
-	TD=$(mktemp -d /tmp/mip6-lab.XXXXXX)
-	cat > "$TD/ha.yaml" <<-EOF
-	common:
-	  control-dir: $TD/run
-	home-agent:
-	  enable: true
-	  ipsec: disabled
-	  links:
-	    - interface: hlink
-	      address: "2001:db8:1::1"
-	      home-prefixes: ["2001:db8:1::/64"]
-	EOF
+	priv_ha_start
 	cat > "$TD/sig.yaml" <<-EOF
 	common:
 	  control-dir: $TD/run2
 	correspondent:
 	  enable: true
 	EOF
-	ip netns exec "$HA" "$PLAIN/mip6-priv" -d -f "$TD/ha.yaml" 2>"$TD/log" &
-	pid=$!
-	for i in $(seq 50); do ip -n "$HA" link show mip6tnl0 >/dev/null 2>&1 && break; sleep 0.1; done
 	before=$(ours "$HA")
 	[ -n "$before" ]
 	run ip netns exec "$HA" "$PLAIN/mip6-priv" -f "$TD/sig.yaml"
