@@ -969,7 +969,11 @@ ha_icmp6_read(evutil_socket_t fd, short ev, void *arg)
 			continue;
 		if (nd.ifindex != 0 && nd.ifindex != d->ifindex)
 			continue;
-		/* An owner's NA, or another node's DAD for it. */
+		/* An owner's NA, or another node's DAD for it (counted
+		 * as the packet socket counts it: whichever reads first). */
+		if (nd.type == ND_NEIGHBOR_SOLICIT &&
+		    IN6_IS_ADDR_UNSPECIFIED(&nd.src))
+			ha_ctr_misc(&ha_ctr, HA_CTR_ND_DAD_CONFLICT);
 		if (nd.type == ND_NEIGHBOR_ADVERT ||
 		    IN6_IS_ADDR_UNSPECIFIED(&nd.src))
 			ha_dad_finish(d, 0);
@@ -1095,7 +1099,10 @@ ha_nd_read(evutil_socket_t fd, short ev, void *arg)
 			ha_nd_log_malformed(&ns, err);
 			continue;
 		}
-		if (ha_icmpfd == -1 || ha_conf->ha.proxy_nd != PROXY_ND_DAEMON)
+		/* The sockets exist when the role started with proxy-nd:
+		 * daemon; a reload changes it at the next start only (so
+		 * does mip6-priv, which installs no proxy entries meanwhile). */
+		if (ha_icmpfd == -1)
 			continue;
 		ha_nd_solicited(&ns, (unsigned int)from.sll_ifindex);
 	}

@@ -14,6 +14,9 @@
 #   BENCH_TIMEOUT  ms before that (default 20000)
 #   BENCH_CLASSIC  bindings for the classic-data-path comparison (default
 #                  1000, 0: none; tests/bench/kernel.sh in the same boot)
+#   BENCH_PROXY_ND the home agent's proxy-nd (default daemon: mip6-ha
+#                  answers NS; kernel: a proxy ND entry per binding)
+#   BENCH_REFRESH  0: skip the refresh phases (default 1)
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lab/topo.sh
@@ -26,6 +29,8 @@ WINDOW=${BENCH_WINDOW:-16384}
 RETRIES=${BENCH_RETRIES:-0}
 TMO=${BENCH_TIMEOUT:-20000}
 TD=$(mktemp -d /tmp/mip6-bench.XXXXXX)
+PND=${BENCH_PROXY_ND:-daemon}
+REFRESH=${BENCH_REFRESH:-1}
 
 lab_topo_up f1 >/dev/null || { echo "bench-ha: the lab topology did not come up" >&2; exit 1; }
 lab_wait_addr mn "$MN_IF" "$F1_NET" 15 >/dev/null || true
@@ -63,6 +68,7 @@ for n in $COUNTS; do
 	  # sized for the run: every node may be in DAD or in the kernel queue
 	  dad-max-pending: $((n > 16384 ? n : 16384))
 	  kernel-max-pending: $((n > 8192 ? n : 8192))
+	  proxy-nd: $PND
 	  links:
 	    - interface: $HA_IF
 	      address: "$HA_ADDR"
@@ -86,12 +92,23 @@ for n in $COUNTS; do
 	rss_ha0=$(rss_kb "$ha") rss_priv0=$(rss_kb "$priv")
 	cpu_ha0=$(cpu_ticks "$ha") cpu_priv0=$(cpu_ticks "$priv")
 	busy0=$(busy)
-	echo "== $n mobile nodes (ipsec: disabled), $NCOA care-of addresses, window $WINDOW"
+	echo "== $n mobile nodes (ipsec: disabled, proxy-nd: $PND), $NCOA care-of addresses, window $WINDOW"
+	# progress, for a run that does not fit: bindings every 10 s
+	( while kill -0 "$priv" 2>/dev/null; do
+		sleep 10
+		printf '  [%s] %s; RSS mip6-ha %s kB, mip6-priv %s kB; guest busy %s ticks\n' \
+		    "$(date +%T)" \
+		    "$("$BIN/mip6ctl" -s "$TD/run/ha.sock" show stats 2>/dev/null | awk '$1 == "bindings.active" || $1 == "shed.socket_overflow" || $1 == "nd.answered" { printf "%s %s ", $1, $2 }')" \
+		    "$(rss_kb "$ha")" "$(rss_kb "$priv")" "$(busy)"
+	  done ) >"$TD/progress" 2>&1 &
+	prog=$!
 	TIMEFORMAT='%U %S'
 	{ time ip netns exec mn "$BIN/mip6-bench" -a "$HA_ADDR" \
 	    -p "$HOME_PREFIX" -c "$F1_PREFIX" -k "$NCOA" -i "$MN_IF" -n "$n" \
 	    -w "$WINDOW" -t "$TMO" -x "$RETRIES" register >"$TD/reg" ; } 2>"$TD/gen"
+	kill "$prog" 2>/dev/null; wait "$prog" 2>/dev/null
 	cat "$TD/reg"
+	[ "${BENCH_PROGRESS:-0}" = 1 ] && cat "$TD/progress"
 	busy1=$(busy)
 	rss_ha1=$(rss_kb "$ha") rss_priv1=$(rss_kb "$priv")
 	hwm_ha1=$(hwm_kb "$ha") hwm_priv1=$(hwm_kb "$priv")
@@ -108,7 +125,9 @@ for n in $COUNTS; do
 	# refresh as fast as answered (saturation), then at half that rate
 	echo "  mip6-priv resident by mapping: $smaps_priv"
 	echo "  shed by the home agent: $("$BIN/mip6ctl" -s "$TD/run/ha.sock" show stats | awk '/^shed\./ { printf "%s %s; ", $1, $2 }')"
-	gen -s 100 refresh >"$TD/refresh" 2>&1 || true
+	echo "  neighbour solicitations: $("$BIN/mip6ctl" -s "$TD/run/ha.sock" show stats | awk '/^nd\./ && $2 > 0 { printf "%s %s; ", $1, $2 }')"
+	: >"$TD/refresh"
+	[ "$REFRESH" = 1 ] && { gen -s 100 refresh >"$TD/refresh" 2>&1 || true; }
 	sed 's/^/  /' "$TD/refresh"
 	sat=$(sed -n 's/.*s: \([0-9]*\)\/s,.*/\1/p' "$TD/refresh")
 	: >"$TD/half"
@@ -122,7 +141,7 @@ for n in $COUNTS; do
 	sed 's/^/  /' "$TD/md"
 	grep '^dereg' "$TD/md" >"$TD/dereg" || true
 	SHED=$("$BIN/mip6ctl" -s "$TD/run/ha.sock" show stats | awk '/^shed\./ { t += $2 } END { print t + 0 }') \
-	TABLE="$TD/table" TD="$TD" awk -v n="$n" -v held="$held" -v o0="$obj0" -v o1="$obj1" \
+	TABLE="$TD/table" TD="$TD" PND="$PND" awk -v n="$n" -v held="$held" -v o0="$obj0" -v o1="$obj1" \
 	    -v rh0="$rss_ha0" -v rh1="$rss_ha1" -v rp0="$rss_priv0" \
 	    -v rp1="$rss_priv1" -v hh1="$hwm_ha1" -v hp1="$hwm_priv1" -v ch0="$cpu_ha0" -v ch1="$cpu_ha1" \
 	    -v cp0="$cpu_priv0" -v cp1="$cpu_priv1" -v hz="$(getconf CLK_TCK)" \
@@ -132,7 +151,7 @@ for n in $COUNTS; do
 		printf "  resident memory per binding: mip6-ha %.0f B, mip6-priv %.0f B (peak during the cold start: %.0f B, %.0f B)\n", (rh1 - rh0) * 1024 / n, (rp1 - rp0) * 1024 / n, (hh1 - rh0) * 1024 / n, (hp1 - rp0) * 1024 / n
 		printf "  CPU per 1,000 registrations: mip6-ha %.3f s, mip6-priv %.3f s, generator %.3f s, whole guest %.3f s\n", (ch1 - ch0) / hz * 1000 / n, (cp1 - cp0) / hz * 1000 / n, (g[1] + g[2]) * 1000 / n, (b1 - b0) / hz * 1000 / n
 		# one row of the summary table
-		printf "| %d | %s | %s | %s | %s | %.0f B / %.0f B | %.2f | %.2f s / %.2f s |\n", n, fig("reg"), fig("half"), fig("dereg"), ENVIRON["SHED"], (rh1 - rh0) * 1024 / n, (rp1 - rp0) * 1024 / n, (o1 - o0) / n, (ch1 - ch0) / hz * 1000 / n, (cp1 - cp0) / hz * 1000 / n >> ENVIRON["TABLE"]
+		printf "| %d (proxy-nd %s) | %s | %s | %s | %s | %.0f B / %.0f B | %.2f | %.2f s / %.2f s |\n", n, ENVIRON["PND"], fig("reg"), fig("half"), fig("dereg"), ENVIRON["SHED"], (rh1 - rh0) * 1024 / n, (rp1 - rp0) * 1024 / n, (o1 - o0) / n, (ch1 - ch0) / hz * 1000 / n, (cp1 - cp0) / hz * 1000 / n >> ENVIRON["TABLE"]
 	}
 	# "T s, R/s, p50 X ms, p99 Y ms, L lost" from the line of mip6-bench in TD/NAME
 	function fig(name,   f, line, a) {

@@ -9,6 +9,8 @@ usage: ndprobe.py IFACE TARGET KIND [TIMEOUT]
         hoplimit the ns, hop limit 254 (RFC 4861 7.1.1: discard)
         badsum   the ns with a wrong ICMPv6 checksum
         dad      from ::, no option (another node's DAD)
+With $ND_TRIGGER set, it loads, creates $ND_TRIGGER.ready and sends only
+once $ND_TRIGGER exists (scapy loads slowly; a DAD window is one second).
 Prints one line per NA about TARGET seen within TIMEOUT (default 1.5 s):
   na src=IP smac=MAC dst=IP hlim=N R=0|1 S=0|1 O=0|1 target=IP tlla=MAC|-
 """
@@ -61,6 +63,13 @@ def main():
                       p[ICMPv6ND_NA].tgt == target)
     sn.start()
     time.sleep(0.3)
+    trig = os.environ.get("ND_TRIGGER")
+    if trig:
+        open(trig + ".ready", "w").close()
+        for _ in range(600):
+            if os.path.exists(trig):
+                break
+            time.sleep(0.05)
     sendp(pkt, iface=iface)
     time.sleep(timeout)
     got = sn.stop() or []

@@ -124,6 +124,33 @@ probe() {
 	[[ "$output" == *$'\nnd.ignored.not_bound '* ]]
 }
 
+@test "proxy-nd daemon: another node's DAD for a home address in DAD fails the registration (134), not answered" {
+	need_daemons
+	local hoa=${HOME_NET}160 trig=$ROAM_DIR/dad-trigger conf0
+	conf0=$(stat_of nd.dad_conflict)
+	rm -f "$trig" "$trig.ready"
+	ND_TRIGGER=$trig ip netns exec r /usr/bin/python3 "$PROBE" "$R_IF_HOME" "$hoa" dad 2 \
+		>"$ROAM_DIR/dad-probe.out" 2>&1 &
+	local probe_pid=$!
+	lab_wait_for 30 test -e "$trig.ready"
+	# A first registration for hoa from a simulated mobile node.
+	ip netns exec mn /usr/bin/python3 "$BATS_TEST_DIRNAME/mnsim.py" --ha "$HA_ADDR" \
+		--coa "$MN_COA_F1" --hoa "$hoa" --seq 1 --wait 6 >"$ROAM_DIR/dad-sim.out" 2>&1 &
+	local sim_pid=$!
+	lab_wait_for 10 grep -q "DAD for $hoa started" "$(roam_log ha)"
+	touch "$trig"
+	wait "$sim_pid" || true
+	wait "$probe_pid" || true
+	echo "sim: $(cat "$ROAM_DIR/dad-sim.out")"
+	echo "probe: $(cat "$ROAM_DIR/dad-probe.out")"
+	[[ "$(cat "$ROAM_DIR/dad-sim.out")" == "BA status=134 seq=1 "* ]]
+	# The home agent answered nothing for it.
+	[[ "$(cat "$ROAM_DIR/dad-probe.out")" != *"smac=$HA_MAC"* ]]
+	[ "$(stat_of nd.dad_conflict)" -eq $((conf0 + 1)) ]
+	run roam_ctl ha show bindings
+	[[ "$output" != *"hoa=$hoa "* ]]
+}
+
 @test "proxy-nd daemon: after the deregistration the home agent no longer answers for the home address" {
 	need_daemons
 	# The mobile node deregisters from foreign link 2 by going home.
