@@ -116,6 +116,18 @@ addr_is_global_unicast(const struct in6_addr *a)
 	    !IN6_IS_ADDR_V4MAPPED(a);
 }
 
+void
+addr_link_local_of(const struct in6_addr *a, struct in6_addr *ll)
+{
+	struct in6_addr	 l;
+
+	memset(&l, 0, sizeof(l));
+	l.s6_addr[0] = 0xfe;
+	l.s6_addr[1] = 0x80;
+	memcpy(&l.s6_addr[8], &a->s6_addr[8], 8);
+	*ll = l;
+}
+
 int
 addr_equal(const struct in6_addr *a, const struct in6_addr *b)
 {

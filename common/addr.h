@@ -48,6 +48,9 @@ int	 addr_host_bits_zero(const struct in6_addr *, unsigned int plen);
  * IPv4-mapped.  Unique local addresses (fc00::/7) count as global. */
 int	 addr_is_global_unicast(const struct in6_addr *);
 int	 addr_equal(const struct in6_addr *, const struct in6_addr *);
+/* The link-local address fe80::/64 with a's interface identifier (its
+ * last 64 bits): a mobile node's with the L flag (RFC 6275 6.1.7). */
+void	 addr_link_local_of(const struct in6_addr *a, struct in6_addr *ll);
 int	 addr_cmp(const struct in6_addr *, const struct in6_addr *);
 
 /* Text forms into the caller's buffer; they return buf. */

@@ -227,11 +227,17 @@ struct ctl_error {
  * flow-based tunnel, proxy ND for hoa on the home link and the
  * reverse-tunnel check entry (coa, hoa).  Sent again with a new coa, it
  * moves the binding without a window where the old pair is accepted.
+ * KR_BIND_LL (the BU's L flag, RFC 6275 10.4.1): proxy ND for the mobile
+ * node's link-local address too, fe80::/64 with hoa's interface
+ * identifier; mip6-priv derives it from hoa (a role cannot name another).
+ * BIND_DEL removes the link-local entry whenever one is recorded.
  */
+#define KR_BIND_LL	0x01
 struct kr_bind {
 	struct in6_addr	 hoa;
 	struct in6_addr	 coa;
 	char		 ifname[KR_IFNAMSIZ];
+	uint32_t	 flags;		/* KR_BIND_* */
 };
 
 /* Home agent: proxy ND for addr on ifname (e.g. while DAD runs). */

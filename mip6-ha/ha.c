@@ -92,6 +92,8 @@ static void	 ha_dad_timeout(evutil_socket_t, short, void *);
 static void	 ha_dad_arm(void);
 static void	 ha_dad_finish(struct hadad *, int ok);
 static void	 ha_dad_cancel(const struct in6_addr *);
+static void	 ha_dad_start_ll(struct hadad *);
+static struct hadad *ha_dad_sibling(const struct in6_addr *, int of_ll);
 static int	 ha_shed(const struct hareg_result *, int was_active);
 static const struct hanet_if *ha_if(const char *name);
 static void	 ha_link_event(const struct kr_ev_link *);
@@ -608,6 +610,7 @@ ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
 	struct kr_bind		 kb;
 	struct ha_pend		*p;
 	const struct hanet_if	*hi;
+	const struct bc_entry	*e;
 
 	if (ifname == NULL)
 		return -1;
@@ -616,6 +619,12 @@ ha_kr_bind(uint32_t type, const struct in6_addr *hoa,
 	if (coa != NULL)
 		kb.coa = *coa;
 	strncpy(kb.ifname, ifname, sizeof(kb.ifname) - 1);
+	/* L=1: mip6-priv proxies the link-local address too (it derives
+	 * it from hoa); a removal takes it whatever the flag. */
+	if (r != NULL)
+		kb.flags = (r->bu_flags & MH_BU_F_L) ? KR_BIND_LL : 0;
+	else if ((e = bc_lookup(&ha_bc, hoa)) != NULL)
+		kb.flags = (e->flags & MH_BU_F_L) ? KR_BIND_LL : 0;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		log_warn("%s", __func__);
 		return -1;
@@ -652,7 +661,8 @@ ha_shed(const struct hareg_result *r, int was_active)
 	switch (r->op) {
 	case HAREG_OP_ADD:
 		if (r->need_dad) {
-			if (ha_dq.count >= ha_dq.max &&
+			/* L=1: a second probe, the link-local address. */
+			if (ha_dq.count + (r->dad_ll ? 2 : 1) > ha_dq.max &&
 			    hadad_find(&ha_dq, &r->hoa) == NULL) {
 				ha_ctr_misc(&ha_ctr, HA_CTR_SHED_DAD);
 				return 1;
@@ -684,6 +694,7 @@ ha_kr_reply(const struct imsg *imsg)
 	struct ha_pend		*p;
 	struct bc_entry		*e;
 	const struct hanet_if	*hi;
+	struct in6_addr		 ll;
 	char			 h[ADDR_STRLEN];
 
 	if (!proto_check_len(imsg->datalen, sizeof(*kr)))
@@ -744,6 +755,13 @@ ha_kr_reply(const struct imsg *imsg)
 			if (hanet_send_na(ha_icmpfd, p->ifindex, &p->r.hoa,
 			    hi != NULL && hi->has_mac ? hi->mac : NULL) == -1)
 				log_warn("unsolicited NA for %s", h);
+			/* L=1: for its link-local address as well. */
+			addr_link_local_of(&p->r.hoa, &ll);
+			if ((p->r.bu_flags & MH_BU_F_L) &&
+			    hanet_send_na(ha_icmpfd, p->ifindex, &ll,
+			    hi != NULL && hi->has_mac ? hi->mac : NULL) == -1)
+				log_warn("unsolicited NA for %s's link-local "
+				    "address", h);
 		}
 		if (p->r.send_ba)
 			ha_send_ba(&p->r);
@@ -881,6 +899,53 @@ ha_dad_start(const struct hareg_result *r)
 	if (ha_dq.count == 1)
 		ha_dad_arm();
 	log_debug("DAD for %s started", addr_ntop(&d->hoa, h, sizeof(h)));
+	if (r->dad_ll)
+		ha_dad_start_ll(d);
+}
+
+/*
+ * L=1: DAD for the mobile node's link-local address too (RFC 6275
+ * 10.3.1), a probe due with the home address's.  Its solicited-node
+ * group is the home address's (the same last 24 bits): joined already.
+ * The registration waits for both; a defender of either fails it.
+ */
+static void
+ha_dad_start_ll(struct hadad *hd)
+{
+	struct hadad	*d;
+	struct in6_addr	 ll;
+	char		 h[ADDR_STRLEN];
+
+	addr_link_local_of(&hd->hoa, &ll);
+	if ((d = hadad_add(&ha_dq, &ll, hd->ifindex, hd->deadline_ms)) ==
+	    NULL) {
+		/* EEXIST: the same identifier in DAD on another link. */
+		log_warn("DAD probe for the link-local address of %s",
+		    addr_ntop(&hd->hoa, h, sizeof(h)));
+		ha_dad_finish(hd, 0);
+		return;
+	}
+	d->ll = 1;
+	d->owner = hd->hoa;
+	if (hanet_send_ns(ha_icmpfd, d->ifindex, &d->hoa) == -1)
+		log_warn("DAD probe for %s", addr_ntop(&d->hoa, h, sizeof(h)));
+	log_debug("DAD for %s started", addr_ntop(&d->hoa, h, sizeof(h)));
+}
+
+/* The other probe of the same registration, or NULL. */
+static struct hadad *
+ha_dad_sibling(const struct in6_addr *hoa, int of_ll)
+{
+	struct hadad	*d;
+	struct in6_addr	 ll;
+
+	if (of_ll)
+		return hadad_find(&ha_dq, hoa);
+	addr_link_local_of(hoa, &ll);
+	if ((d = hadad_find(&ha_dq, &ll)) != NULL && d->ll &&
+	    addr_equal(&d->owner, hoa))
+		return d;
+	return NULL;
 }
 
 static void
@@ -920,6 +985,8 @@ ha_dad_cancel(const struct in6_addr *hoa)
 
 	if ((d = hadad_find(&ha_dq, hoa)) != NULL)
 		ha_dad_free(d);
+	if ((d = ha_dad_sibling(hoa, 0)) != NULL)
+		ha_dad_free(d);
 }
 
 /* The probes whose second is over: their addresses are unique. */
@@ -938,14 +1005,27 @@ static void
 ha_dad_finish(struct hadad *d, int ok)
 {
 	struct hareg_result	 r;
-	struct in6_addr		 hoa = d->hoa;
-	char			 h[ADDR_STRLEN];
+	struct hadad		*sib;
+	struct in6_addr		 hoa = d->ll ? d->owner : d->hoa;
+	struct in6_addr		 probed = d->hoa;
+	int			 ll = d->ll;
+	char			 h[ADDR_STRLEN], a[ADDR_STRLEN];
 
 	ha_dad_free(d);
+	/* L=1: the registration waits for both probes. */
+	if ((sib = ha_dad_sibling(&hoa, ll)) != NULL) {
+		if (ok)
+			return;
+		ha_dad_free(sib);
+	}
 	if (hareg_dad_done(&ha_reg, &hoa, ok, ha_now(), &r) == -1)
 		return;
 	ha_ctr_bu(&ha_ctr, r.reason);
-	if (!ok)
+	if (!ok && ll)
+		log_warnx("DAD for %s failed: its link-local address %s is in "
+		    "use on the home link", addr_ntop(&hoa, h, sizeof(h)),
+		    addr_ntop(&probed, a, sizeof(a)));
+	else if (!ok)
 		log_warnx("DAD for %s failed: the address is in use on the "
 		    "home link", addr_ntop(&hoa, h, sizeof(h)));
 	ha_result(&r, NULL, 0);
@@ -1008,6 +1088,20 @@ ha_nd_init(const struct mip6_conf *conf)
 		    "for home addresses on %zu home link(s)", ha_nnd);
 }
 
+/* The home link (conf_ha.links index) with interface index ifindex, -1. */
+static int
+ha_link_of_index(unsigned int ifindex)
+{
+	const struct hanet_if	*hi;
+	size_t			 i;
+
+	for (i = 0; i < ha_conf->ha.nlinks; i++)
+		if ((hi = ha_if(ha_conf->ha.links[i].ifname)) != NULL &&
+		    hi->index == ifindex)
+			return (int)i;
+	return -1;
+}
+
 /* A malformed solicitation: counted always, logged a line a second. */
 static void
 ha_nd_log_malformed(const struct ndp_ns *ns, enum ndp_err err)
@@ -1047,8 +1141,12 @@ ha_nd_solicited(const struct ndp_ns *ns, unsigned int ifindex)
 			ha_ctr_misc(&ha_ctr, HA_CTR_ND_IGN_DAD);
 		return;
 	}
-	if ((e = bc_lookup(&ha_bc, &ns->target)) == NULL ||
-	    e->state != BC_ST_ACTIVE || (ifn = ha_entry_ifname(e)) == NULL ||
+	e = bc_lookup(&ha_bc, &ns->target);
+	/* L=1: a binding's mobile node's link-local address. */
+	if (e == NULL && IN6_IS_ADDR_LINKLOCAL(&ns->target))
+		e = hareg_ll_find(&ha_reg, ha_link_of_index(ifindex),
+		    &ns->target, NULL);
+	if (e == NULL || e->state != BC_ST_ACTIVE || (ifn = ha_entry_ifname(e)) == NULL ||
 	    (hi = ha_if(ifn)) == NULL || hi->index != ifindex ||
 	    !hi->has_mac) {
 		ha_ctr_misc(&ha_ctr, HA_CTR_ND_IGN_NOT_BOUND);

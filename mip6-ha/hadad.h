@@ -21,6 +21,10 @@ struct hadad {
 	int64_t			 deadline_ms;
 	unsigned int		 ifindex;
 	int			 joined;	/* solicited-node group joined */
+	/* L=1: the probe of the mobile node's link-local address (hoa
+	 * holds it) for the registration of home address owner. */
+	int			 ll;
+	struct in6_addr		 owner;
 };
 
 struct hadad_q {

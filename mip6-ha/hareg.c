@@ -355,6 +355,14 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 		r->ba_flags |= MH_BA_F_R;
 	r->brr_at = brr_time(c, in->now, r->lifetime);
 	if (e == NULL) {
+		/* L=1: the mobile node's link-local address must be free
+		 * too (RFC 6275 10.3.1); another binding's or ours is not
+		 * (our own probe cannot find what our proxy answers). */
+		if ((flags & MH_BU_F_L) && hareg_ll_taken(ctx, r->link,
+		    &r->hoa)) {
+			refuse(r, HAREG_R_DAD_FAILED, BA_STATUS_DAD_FAILED);
+			return;
+		}
 		r->op = HAREG_OP_ADD;
 		r->need_dad = c->dad != 0;
 		r->dad_ll = r->need_dad && (flags & MH_BU_F_L) != 0;
@@ -374,6 +382,52 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 	}
 	r->reason = HAREG_R_REFRESHED;
 	r->send_ba = (flags & MH_BU_F_A) != 0;
+}
+
+struct bc_entry *
+hareg_ll_find(const struct hareg_ctx *ctx, int link,
+    const struct in6_addr *ll, const struct in6_addr *except)
+{
+	const struct conf_ha_link	*l;
+	struct bc_entry			*e;
+	struct in6_addr			 cand;
+	size_t				 i;
+
+	if (ctx->bc == NULL || link < 0 || (size_t)link >= ctx->conf->nlinks ||
+	    !IN6_IS_ADDR_LINKLOCAL(ll))
+		return NULL;
+	l = &ctx->conf->links[link];
+	/* The link's prefixes with ll's interface identifier. */
+	for (i = 0; i < l->nprefixes; i++) {
+		cand = l->prefixes[i].addr;
+		memcpy(&cand.s6_addr[8], &ll->s6_addr[8], 8);
+		if (!addr_in_prefix(&cand, &l->prefixes[i].addr,
+		    l->prefixes[i].plen))
+			continue;
+		if ((e = bc_lookup(ctx->bc, &cand)) == NULL ||
+		    !(e->flags & MH_BU_F_L) || e->link != (uint16_t)link ||
+		    (except != NULL && addr_equal(&e->hoa, except)))
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
+int
+hareg_ll_taken(const struct hareg_ctx *ctx, int link,
+    const struct in6_addr *hoa)
+{
+	const struct conf_ha_link	*l;
+	struct in6_addr			 ll;
+
+	if (link < 0 || (size_t)link >= ctx->conf->nlinks)
+		return 0;
+	l = &ctx->conf->links[link];
+	/* The home agent's own interface identifier on the link. */
+	if (memcmp(&hoa->s6_addr[8], &l->addr.s6_addr[8], 8) == 0)
+		return 1;
+	addr_link_local_of(hoa, &ll);
+	return hareg_ll_find(ctx, link, &ll, hoa) != NULL;
 }
 
 struct bc_entry *

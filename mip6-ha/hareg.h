@@ -161,6 +161,22 @@ struct bc_entry	*hareg_commit(const struct hareg_ctx *, const struct hareg_in *,
  */
 int		 hareg_dad_done(const struct hareg_ctx *, const struct in6_addr *hoa,
 		    int ok, int64_t now, struct hareg_result *);
+/*
+ * Link-Local Address Compatibility (L flag, RFC 6275 6.1.7, 10.3.1,
+ * 10.4.1): a binding with L=1 also holds the mobile node's link-local
+ * address, fe80::/64 with the home address's interface identifier
+ * (addr_link_local_of).  hareg_ll_find: the binding with L=1 on home link
+ * `link` whose link-local address is ll, but for the one of home address
+ * except (may be NULL); the candidates are the link's prefixes with ll's
+ * interface identifier (a look-up per prefix, no walk).  hareg_ll_taken:
+ * whether hoa's link-local address is already held on the link, by
+ * another binding with L=1 or by the home agent (its address on the link
+ * has the same identifier): a first registration with L=1 gets 134.
+ */
+struct bc_entry	*hareg_ll_find(const struct hareg_ctx *, int link,
+		    const struct in6_addr *ll, const struct in6_addr *except);
+int		 hareg_ll_taken(const struct hareg_ctx *, int link,
+		    const struct in6_addr *hoa);
 /* Lifetime to grant in seconds (before unit rounding). */
 uint32_t	 hareg_grant(const struct conf_ha *, uint32_t asked_s,
 		    uint32_t prefix_valid_s);

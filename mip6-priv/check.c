@@ -125,6 +125,28 @@ ha_home_address(const struct mip6_conf *c, const struct conf_ha_link *l,
 	return 0;
 }
 
+/*
+ * KR_BIND_LL: the link-local address mip6-priv derives from hoa (its
+ * interface identifier under fe80::/64) may be proxied unless that
+ * identifier is the link's subnet-router anycast (zero), a reserved
+ * anycast one (RFC 2526: fdff:ffff:ffff:ff80 and up) or the home agent's
+ * own on the link.
+ */
+static int
+ha_ll_allowed(const struct conf_ha_link *l, const struct in6_addr *hoa)
+{
+	static const uint8_t	 zero[8];
+	static const uint8_t	 anycast[7] = { 0xfd, 0xff, 0xff, 0xff, 0xff,
+				    0xff, 0xff };
+
+	if (memcmp(&hoa->s6_addr[8], zero, sizeof(zero)) == 0)
+		return 0;
+	if (memcmp(&hoa->s6_addr[8], anycast, sizeof(anycast)) == 0 &&
+	    hoa->s6_addr[15] >= 0x80)
+		return 0;
+	return memcmp(&hoa->s6_addr[8], &l->addr.s6_addr[8], 8) != 0;
+}
+
 static int
 ha_in_any_prefix(const struct mip6_conf *c, const struct in6_addr *a)
 {
@@ -192,8 +214,16 @@ kr_check(const struct mip6_conf *c, uint32_t role, uint32_t type,
 			DENY("%s is not a home link", b->ifname);
 		if (!ha_home_address(c, l, &b->hoa))
 			DENY("%s is not a home address on %s", a, b->ifname);
+		if (b->flags & ~(uint32_t)KR_BIND_LL) {
+			snprintf(why, whylen, "binding for %s: flags %#x", a,
+			    b->flags);
+			return KR_MALFORMED;
+		}
 		if (type == IMSG_KR_BIND_DEL)
 			break;
+		if ((b->flags & KR_BIND_LL) && !ha_ll_allowed(l, &b->hoa))
+			DENY("binding for %s: its link-local address is "
+			    "reserved", a);
 		if (!global_unicast(&b->coa) || ha_in_any_prefix(c, &b->coa))
 			DENY("binding for %s: unusable care-of address", a);
 		if (count >= c->ha.max_bindings)

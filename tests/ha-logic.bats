@@ -91,6 +91,10 @@ unit() {
 	unit test_hareg dad_before_first_acceptance_only
 }
 
+@test "hareg: L=1 probes the link-local address too; one held already (another binding, the home agent's identifier) gets 134" {
+	unit test_hareg link_local_compatibility
+}
+
 @test "hareg: 135 for a stale sequence number carries the last accepted one" {
 	unit test_hareg status_135_carries_last_accepted_seq
 }

@@ -159,6 +159,9 @@ cmd_req(int role, char **av, int ac)
 		if (ac < 4 || !addr(av[1], &u.b.hoa) || !addr(av[2], &u.b.coa))
 			goto usage;
 		strlcpy(u.b.ifname, av[3], sizeof(u.b.ifname));
+		/* Optional KR_BIND_* flags (1: the link-local address too). */
+		if (ac > 4)
+			u.b.flags = (uint32_t)strtoul(av[4], NULL, 0);
 		do_req(role, type, &u.b, sizeof(u.b));
 		return;
 	case IMSG_KR_PROXY_ADD:

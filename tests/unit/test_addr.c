@@ -148,6 +148,15 @@ main(void)
 	    conf_role_from_name("correspondent") == ROLE_SIG &&
 	    conf_role_from_name("nope") == -1, "role names");
 	check(strcmp(conf_role_name(ROLE_MN), "mn") == 0, "role name mn");
+	/* RFC 6275 L flag: fe80::/64 and the interface identifier. */
+	a = A("2001:db8:1:2:a8bb:ccff:fedd:eeff");
+	addr_link_local_of(&a, &p);
+	check(addr_equal(&p, &(struct in6_addr){ .s6_addr = { 0xfe, 0x80, 0,
+	    0, 0, 0, 0, 0, 0xa8, 0xbb, 0xcc, 0xff, 0xfe, 0xdd, 0xee, 0xff } }),
+	    "link-local of a home address");
+	addr_link_local_of(&p, &p);
+	check(IN6_IS_ADDR_LINKLOCAL(&p) && p.s6_addr[15] == 0xff,
+	    "link-local of itself (in place)");
 
 	if (failed) {
 		printf("%d of %d checks failed\n", failed, checks);

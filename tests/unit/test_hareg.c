@@ -388,6 +388,101 @@ t_dad_before_first_acceptance_only(void)
 	CHECK(r.reason == HAREG_R_REFRESHED);
 }
 
+/*
+ * L=1 (RFC 6275 10.3.1, 10.4.1): the mobile node's link-local address is
+ * probed with the home address and held by the binding; a first
+ * registration whose link-local address is held already (another binding
+ * with L=1 on the link, the home agent's own identifier) gets 134.
+ */
+static void
+t_link_local_compatibility(void)
+{
+	struct hareg_result r;
+	struct conf_prefix two[2];
+	struct in6_addr ll = A("fe80::100"), h = A(HOA), o = A("fe80::1"), h3;
+	struct bc_entry *e;
+
+	setup();
+	bc_clear(&bc);
+	conf.max_bindings = 16;
+	bc_init(&bc, conf.max_bindings);
+	/* Home link 0 serves two prefixes. */
+	two[0] = pfx1;
+	two[1].addr = A("2001:db8:3::");
+	two[1].plen = 64;
+	links[0].prefixes = two;
+	links[0].nprefixes = 2;
+	conf.dad = 1;
+	/* L=0: the home address only. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:1::200" });
+	CHECK(r.need_dad && !r.dad_ll);
+	/* L=1: both probed; the flag stays with the entry for the kernel
+	 * request (KR_BIND_LL) after DAD. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_L, .life = 10 });
+	CHECK(r.need_dad && r.dad_ll && r.op == HAREG_OP_ADD);
+	CHECK(r.reason == HAREG_R_DAD_STARTED);
+	/* Held from the start of DAD: a second node with the same
+	 * identifier under the other prefix is refused with 134. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_L, .life = 10,
+	    .hoa = "2001:db8:3::100" });
+	CHECK(r.send_ba && r.status == BA_STATUS_DAD_FAILED);
+	CHECK(r.reason == HAREG_R_DAD_FAILED && !r.need_dad);
+	CHECK(find("2001:db8:3::100") == NULL);
+	CHECK(hareg_dad_done(&ctx, &h, 1, NOW + 1, &r) == 0);
+	CHECK(r.op == HAREG_OP_ADD && (r.bu_flags & MH_BU_F_L));
+	e = find(HOA);
+	CHECK(e != NULL && e->state == BC_ST_ACTIVE);
+	/* Found by its link-local address on its link only. */
+	CHECK(hareg_ll_find(&ctx, 0, &ll, NULL) == e);
+	CHECK(hareg_ll_find(&ctx, 0, &ll, &h) == NULL);
+	CHECK(hareg_ll_find(&ctx, 1, &ll, NULL) == NULL);
+	CHECK(hareg_ll_find(&ctx, 0, &h, NULL) == NULL);
+	CHECK(hareg_ll_find(&ctx, 7, &ll, NULL) == NULL);
+	/* Active: still held. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_L, .life = 10,
+	    .hoa = "2001:db8:3::100" });
+	CHECK(r.status == BA_STATUS_DAD_FAILED && find("2001:db8:3::100") ==
+	    NULL);
+	/* Without L it claims no link-local address: accepted. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:3::100" });
+	CHECK(r.need_dad && !r.dad_ll && r.op == HAREG_OP_ADD);
+	/* The home agent's own identifier (2001:db8:1::1): 134 with L=1,
+	 * accepted without. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_L, .life = 10,
+	    .hoa = "2001:db8:3::1" });
+	CHECK(r.status == BA_STATUS_DAD_FAILED);
+	h3 = A("2001:db8:3::1");
+	CHECK(hareg_ll_taken(&ctx, 0, &h3) && hareg_ll_find(&ctx, 0, &o,
+	    NULL) == NULL);
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10,
+	    .hoa = "2001:db8:3::1" });
+	CHECK(r.op == HAREG_OP_ADD);
+	/* L cannot change inside the binding (139), in either direction. */
+	r = reg((struct bu){ .seq = 2, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_REG_TYPE_CHANGE);
+	r = reg((struct bu){ .seq = 2, .flags = A_H | MH_BU_F_L, .life = 10,
+	    .hoa = "2001:db8:1::200" });
+	CHECK(r.status == BA_STATUS_REG_TYPE_CHANGE);
+	/* Deregistered: the link-local address is free again. */
+	r = reg((struct bu){ .seq = 2, .flags = A_H | MH_BU_F_L, .life = 0 });
+	CHECK(r.op == HAREG_OP_REMOVE && find(HOA) == NULL);
+	CHECK(hareg_ll_find(&ctx, 0, &ll, NULL) == NULL);
+	h3 = A("2001:db8:3::100");
+	CHECK(!hareg_ll_taken(&ctx, 0, &h3));
+	/* A home agent without DAD still refuses a held one. */
+	conf.dad = 0;
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_L, .life = 10,
+	    .hoa = "2001:db8:3::300" });
+	CHECK(r.status == BA_STATUS_ACCEPTED && !r.dad_ll);
+	r = reg((struct bu){ .seq = 1, .flags = A_H | MH_BU_F_L, .life = 10,
+	    .hoa = "2001:db8:1::300" });
+	CHECK(r.status == BA_STATUS_DAD_FAILED);
+	links[0].prefixes = &pfx1;
+	links[0].nprefixes = 1;
+}
+
 static void
 t_status_135_carries_last_accepted_seq(void)
 {
@@ -774,6 +869,7 @@ static const struct check_case cases[] = {
 	{ "status_134_when_dad_fails", t_status_134_when_dad_fails },
 	{ "dad_before_first_acceptance_only",
 	    t_dad_before_first_acceptance_only },
+	{ "link_local_compatibility", t_link_local_compatibility },
 	{ "status_135_carries_last_accepted_seq",
 	    t_status_135_carries_last_accepted_seq },
 	{ "seq_window_wraps_at_2_16", t_seq_window_wraps_at_2_16 },
