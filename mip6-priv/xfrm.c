@@ -184,28 +184,56 @@ xfrm_policy_msg(int add, const struct xfrm_selector *sel, uint8_t dir,
 /*
  * UPDSA changes a state in place (the care-of address of a move, with no
  * moment without the state) but fails with ESRCH when there is none yet;
- * then the same message goes again as NEWSA.
+ * then the same message goes again as NEWSA.  The NEWSA goes at the back
+ * of the queue, behind the policies of the same request: a packet that
+ * meets the new out policy first makes the kernel create a larval
+ * (acquire) state of the same selector, and the NEWSA then fails with
+ * EEXIST.  UPDSA replaces a larval state (xfrm_state_update), so EEXIST
+ * sends the message again as UPDSA: the upsert is idempotent whatever
+ * appeared in between (a few rounds at most).
  */
+#define XFRM_UPSERT_TRIES	4
+
 struct xfrm_upsert {
-	struct nl_msg	*msg;
+	struct nl_msg	*copy;		/* the message, for another round */
 	kr_cb		 cb;
 	void		*arg;
+	int		 tries;
 };
+
+static struct nl_msg *
+xfrm_msg_dup(struct nl_msg *src, int type)
+{
+	struct nlmsghdr	*nlh = nlmsg_hdr(src);
+	struct nl_msg	*m;
+
+	if ((m = nlmsg_alloc_simple(type, 0)) == NULL)
+		return NULL;
+	if (nlmsg_append(m, nlmsg_data(nlh), nlmsg_datalen(nlh),
+	    NLMSG_ALIGNTO) != 0) {
+		nlmsg_free(m);
+		return NULL;
+	}
+	return m;
+}
 
 static void
 xfrm_upsert_cb(void *arg, int error)
 {
 	struct xfrm_upsert	*u = arg;
+	struct nl_msg		*m = NULL;
 
-	if (error == ESRCH && u->msg != NULL) {
-		nlmsg_hdr(u->msg)->nlmsg_type = XFRM_MSG_NEWSA;
-		kr_nl_send(&kr_xfrm, u->msg, u->cb, u->arg);
-	} else {
-		if (u->msg != NULL)
-			nlmsg_free(u->msg);
-		if (u->cb != NULL)
-			u->cb(u->arg, error);
+	if ((error == ESRCH || error == EEXIST) && u->copy != NULL &&
+	    ++u->tries < XFRM_UPSERT_TRIES &&
+	    (m = xfrm_msg_dup(u->copy, error == ESRCH ? XFRM_MSG_NEWSA :
+	    XFRM_MSG_UPDSA)) != NULL) {
+		kr_nl_send(&kr_xfrm, m, xfrm_upsert_cb, u);
+		return;
 	}
+	if (u->copy != NULL)
+		nlmsg_free(u->copy);
+	if (u->cb != NULL)
+		u->cb(u->arg, error);
 	free(u);
 }
 
@@ -213,7 +241,6 @@ static void
 xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
 {
 	struct xfrm_upsert	*u;
-	struct nlmsghdr		*nlh;
 
 	(*queued)++;
 	if (msg == NULL) {
@@ -225,20 +252,14 @@ xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
 		kr_nl_send(&kr_xfrm, msg, cb, arg);
 		return;
 	}
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
-	    (u->msg = nlmsg_alloc_simple(XFRM_MSG_NEWSA, 0)) == NULL) {
-		free(u);
+	if ((u = calloc(1, sizeof(*u))) == NULL) {
 		nlmsg_free(msg);
 		if (cb != NULL)
 			cb(arg, ENOMEM);
 		return;
 	}
-	nlh = nlmsg_hdr(msg);
-	if (nlmsg_append(u->msg, nlmsg_data(nlh), nlmsg_datalen(nlh),
-	    NLMSG_ALIGNTO) != 0) {
-		nlmsg_free(u->msg);
-		u->msg = NULL;
-	}
+	/* Without a copy the first answer is final (no second round). */
+	u->copy = xfrm_msg_dup(msg, XFRM_MSG_UPDSA);
 	u->cb = cb;
 	u->arg = arg;
 	kr_nl_send(&kr_xfrm, msg, xfrm_upsert_cb, u);
