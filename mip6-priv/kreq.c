@@ -17,6 +17,7 @@
 #include <netlink/msg.h>
 #include <netlink/attr.h>
 
+#include "addr.h"
 #include "log.h"
 #include "config.h"
 #include "kernel.h"
@@ -168,11 +169,30 @@ kr_ignore_cb(void *arg, int error)
 {
 }
 
+/*
+ * KR_BIND_LL: the mobile node's link-local address, derived here from the
+ * home address (never taken from the role), proxied with it on the home
+ * link.  1 when the request asks for it and mip6-priv installs proxy ND.
+ */
+static int
+kr_bind_ll(const struct kr_bind *bd, struct in6_addr *ll)
+{
+	addr_link_local_of(&bd->hoa, ll);
+	return (bd->flags & KR_BIND_LL) && !kr_nd_daemon;
+}
+
 static void
 kr_bind_record(struct kr_batch *b, int add)
 {
 	struct kr_key	 k;
+	struct in6_addr	 ll;
 	unsigned int	 home = kr_ifindex(b->u.bind.ifname);
+
+	/* Removal: whatever was recorded for it, whatever the flags say. */
+	if (kr_bind_ll(&b->u.bind, &ll) || !add) {
+		kr_key_bind(&k, KO_PROXY, &ll, home);
+		add ? kr_tab_add(&k, NULL, b->role) : kr_tab_del(&k);
+	}
 
 	kr_key_bind(&k, KO_ROUTE, &b->u.bind.hoa, 0);
 	add ? kr_tab_add(&k, &b->u.bind.coa, b->role) : kr_tab_del(&k);
@@ -187,6 +207,7 @@ static void
 kr_batch_done(struct kr_batch *b)
 {
 	struct kr_bind	*bd = &b->u.bind;
+	struct in6_addr	 ll;
 	unsigned int	 tnl, home;
 
 	switch (b->type) {
@@ -211,6 +232,8 @@ kr_batch_done(struct kr_batch *b)
 			if (!kr_nd_daemon)
 				kr_proxy(0, &bd->hoa, home, kr_ignore_cb,
 				    NULL);
+			if (kr_bind_ll(bd, &ll))
+				kr_proxy(0, &ll, home, kr_ignore_cb, NULL);
 		}
 		break;
 	case IMSG_KR_BIND_DEL:
@@ -284,6 +307,7 @@ kr_do_bind(struct kr_batch *b)
 	const struct conf_ha_link *l = NULL;
 	struct kr_key		 k;
 	struct kr_obj		*o;
+	struct in6_addr		 ll;
 	unsigned int		 tnl, home;
 	size_t			 i;
 
@@ -302,6 +326,13 @@ kr_do_bind(struct kr_batch *b)
 		    b);
 		if (!kr_nd_daemon)
 			kr_proxy(0, &bd->hoa, home, kr_batch_cb, b);
+		/* The link-local entry goes when one is recorded for it. */
+		(void)kr_bind_ll(bd, &ll);
+		kr_key_bind(&k, KO_PROXY, &ll, home);
+		if (kr_tab_find(&k) != NULL) {
+			b->pending++;
+			kr_proxy(0, &ll, home, kr_batch_cb, b);
+		}
 		return;
 	}
 	if (tnl == 0 || home == 0) {
@@ -323,6 +354,10 @@ kr_do_bind(struct kr_batch *b)
 	    kr_batch_cb, b);
 	if (!kr_nd_daemon)
 		kr_proxy(1, &bd->hoa, home, kr_batch_cb, b);
+	if (kr_bind_ll(bd, &ll)) {
+		b->pending++;
+		kr_proxy(1, &ll, home, kr_batch_cb, b);
+	}
 }
 
 /*
