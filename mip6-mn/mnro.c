@@ -34,10 +34,6 @@
 #define MNRO_LT_UNIT		4u		/* s in a lifetime unit */
 /* A keygen token is used no later than this after it came. */
 #define MNRO_TOKEN_MS		(MAX_TOKEN_LIFETIME_S * MNRO_MS)
-/* 136/137/138 answers in a row before the entry gives up for a while. */
-#define MNRO_NONCE_REDO_MAX	3
-/* After a refusal other than an expired nonce: the tunnel for this long. */
-#define MNRO_GIVEUP_MS		(600u * 1000u)
 /* At home, deregistration attempts before the entry is forgotten. */
 #define MNRO_DEREG_TRIES	4
 
@@ -45,13 +41,21 @@ struct mnro		 mnro;
 
 static struct event	*ev_ro;
 static int		 mnro_reg;		/* home BA for mnro.coa */
+static struct mnro_io	 mnro_io;
+static int		 mnro_io_set;
 
 static void	 mnro_timer(evutil_socket_t, short, void *);
 static void	 mnro_schedule(void);
 static void	 mnro_start_rr(struct mnro_cn *, uint64_t, int refresh);
 static void	 mnro_progress(struct mnro_cn *, uint64_t);
 static void	 mnro_send_bu(struct mnro_cn *, uint64_t, int first);
-static void	 mnro_fallback(struct mnro_cn *, uint64_t, int giveup,
+enum mnro_fb {
+	MNRO_FB_BACKOFF,	/* again after the back-off */
+	MNRO_FB_REFUSED,	/* again after MNRO_GIVEUP_MS */
+	MNRO_FB_SILENT		/* a round without answer: back-off, or
+				   MNRO_GAVEUP after MNRO_MAX_ROUNDS */
+};
+static void	 mnro_fallback(struct mnro_cn *, uint64_t, enum mnro_fb,
 		    const char *);
 static void	 mnro_kernel(struct mnro_cn *, int add);
 static void	 mnro_cn_init(struct mnro_cn *, const struct in6_addr *);
@@ -79,8 +83,42 @@ mnro_state_str(enum mnro_state s)
 	case MNRO_BOUND:	return "bound";
 	case MNRO_WAIT:		return "tunnel";
 	case MNRO_DEREG:	return "deregistering";
+	case MNRO_GAVEUP:	return "gave-up";
 	}
 	return "?";
+}
+
+/* The daemon's I/O: the role's Mobility Header socket, mip6-priv. */
+static int
+mnro_io_send(const uint8_t *buf, size_t len, const struct in6_addr *src,
+    const struct in6_addr *dst, uint32_t ifindex)
+{
+	int	 fd = role_socket(ROLE_SOCK_MH);
+
+	if (fd == -1)
+		return -1;
+	return mh_sock_send(fd, buf, len, src, dst, NULL, ifindex) == -1 ?
+	    -1 : 0;
+}
+
+static void
+mnro_io_kernel(uint32_t type, uint32_t id, const struct kr_ro *ro)
+{
+	role_compose_main(type, id, -1, ro, sizeof(*ro));
+}
+
+void
+mn_ro_set_io(const struct mnro_io *io)
+{
+	if (io == NULL) {
+		mnro_io.send = mnro_io_send;
+		mnro_io.kernel = mnro_io_kernel;
+		mnro_io.reqid = role_reqid;
+		mnro_io_set = 0;
+		return;
+	}
+	mnro_io = *io;
+	mnro_io_set = 1;
 }
 
 void
@@ -90,8 +128,14 @@ mn_ro_init(const struct mip6_conf *c)
 
 	memset(&mnro, 0, sizeof(mnro));
 	mnro_reg = 0;
-	if ((ev_ro = evtimer_new(role_base(), mnro_timer, NULL)) == NULL)
+	if (!mnro_io_set)
+		mn_ro_set_io(NULL);
+	/* A unit test has no event base: it calls mn_ro_tick itself. */
+	ev_ro = NULL;
+	if (role_base() != NULL &&
+	    (ev_ro = evtimer_new(role_base(), mnro_timer, NULL)) == NULL)
 		fatalx("%s: timer", __func__);
+	mnro.initial_backoff_ms = c->mn.initial_bindack_timeout_ms;
 	if (!c->mn.enabled || c->mn.ro == RO_NONE)
 		return;
 	mnro.enabled = 1;
@@ -119,7 +163,8 @@ mnro_cn_init(struct mnro_cn *e, const struct in6_addr *cn)
 	e->cn = *cn;
 	e->last_status = -1;
 	e->seq = (uint16_t)arc4random_uniform(0x8000);
-	e->backoff_ms = role_conf()->mn.initial_bindack_timeout_ms;
+	e->backoff_ms = mnro.initial_backoff_ms ? mnro.initial_backoff_ms :
+	    1000;
 }
 
 static struct mnro_cn *
@@ -160,10 +205,7 @@ static int
 mnro_sendmsg(const uint8_t *buf, size_t len, const struct in6_addr *src,
     const struct in6_addr *dst, uint32_t ifindex)
 {
-	int	 fd = role_socket(ROLE_SOCK_MH);
-
-	if (fd == -1 || mh_sock_send(fd, buf, len, src, dst, NULL,
-	    ifindex) == -1) {
+	if (mnro_io.send(buf, len, src, dst, ifindex) == -1) {
 		mn.ctr.tx_failed++;
 		return -1;
 	}
@@ -230,6 +272,7 @@ mnro_start_rr(struct mnro_cn *e, uint64_t now, int refresh)
 	if (!dereg)
 		e->state = MNRO_RR;
 	e->rr_start = now;
+	e->dereg_sent = 0;
 	e->ctr.rr_runs++;
 	e->hoti_out = e->htoken_at == 0;
 	e->coti_out = !dereg && e->ctoken_at == 0;
@@ -255,8 +298,10 @@ mnro_progress(struct mnro_cn *e, uint64_t now)
 	if (e->hoti_out || e->coti_out)
 		return;
 	if (e->state == MNRO_DEREG) {
-		if (e->kinstalled || e->kreq != 0)
+		if (e->kinstalled || e->kreq != 0 || e->knext != 0)
 			return;		/* the states go first */
+		if (e->dereg_sent)
+			return;		/* out already: the timer resends */
 		mnro_send_bu(e, now, 1);
 		return;
 	}
@@ -266,25 +311,51 @@ mnro_progress(struct mnro_cn *e, uint64_t now)
 	e->t_retx = 0;
 	log_info("ro %s: return routability done in %u ms", ntop(&e->cn, a),
 	    e->rr_ms);
-	if (e->kinstalled && addr_eq(&e->kcoa, &mn.bul.coa) && e->kreq == 0)
+	if (e->kinstalled && addr_eq(&e->kcoa, &mn.bul.coa) && e->kreq == 0 &&
+	    e->knext == 0)
 		mnro_send_bu(e, now, 1);
 	else
 		mnro_kernel(e, 1);
 }
 
+/* The states the requests out leave behind: 1 present, 0 none. */
+static int
+mnro_kwant(const struct mnro_cn *e)
+{
+	if (e->knext != 0)
+		return e->knext == 1;
+	if (e->kreq != 0)
+		return e->kreq_add;
+	return e->kinstalled;
+}
+
 static void
-mnro_kernel(struct mnro_cn *e, int add)
+mnro_kernel_send(struct mnro_cn *e, int add)
 {
 	struct kr_ro	 ro;
 	char		 a[INET6_ADDRSTRLEN];
 
 	memset(&ro, 0, sizeof(ro));
 	ro.hoa = mn.bul.hoa;
-	ro.coa = add ? mn.bul.coa : e->kcoa;
+	ro.coa = e->kcoa;
 	ro.peer = e->cn;
 	ro.flags = KR_RO_MN;
-	e->kreq = role_reqid();
+	e->kreq = mnro_io.reqid();
 	e->kreq_add = add;
+	mn.ctr.kernel_requests++;
+	log_debug("ro %s: kernel %s", ntop(&e->cn, a), add ?
+	    "route optimization states" : "states removed");
+	mnro_io.kernel(add ? IMSG_KR_RO_ADD : IMSG_KR_RO_DEL, e->kreq, &ro);
+}
+
+/*
+ * Ask mip6-priv to add (for the current care-of address) or remove the
+ * states.  One request at a time per correspondent, in order: a request
+ * made while one is out waits for its answer (only the last wish counts).
+ */
+static void
+mnro_kernel(struct mnro_cn *e, int add)
+{
 	if (add) {
 		e->kcoa = mn.bul.coa;
 		e->state = MNRO_KERNEL;
@@ -293,11 +364,12 @@ mnro_kernel(struct mnro_cn *e, int add)
 		if (e->tunnel_since == 0)
 			e->tunnel_since = mn_now();
 	}
-	mn.ctr.kernel_requests++;
-	log_debug("ro %s: kernel %s", ntop(&e->cn, a), add ?
-	    "route optimization states" : "states removed");
-	role_compose_main(add ? IMSG_KR_RO_ADD : IMSG_KR_RO_DEL, e->kreq, -1,
-	    &ro, sizeof(ro));
+	if (e->kreq != 0) {
+		e->knext = add ? 1 : 2;
+		return;
+	}
+	e->knext = 0;
+	mnro_kernel_send(e, add);
 }
 
 int
@@ -314,6 +386,17 @@ mn_ro_kernel_reply(uint32_t id, int error)
 	if (e == NULL)
 		return 0;
 	e->kreq = 0;
+	if (e->knext != 0) {
+		/* Superseded: the request that waited goes now. */
+		if (error != 0)
+			log_debug("ro %s: kernel request superseded: %s",
+			    ntop(&e->cn, a), strerror(error));
+		if (!e->kreq_add || error != 0)
+			e->kinstalled = 0;
+		mnro_kernel_send(e, e->knext == 1);
+		e->knext = 0;
+		return 1;
+	}
 	if (!e->kreq_add) {
 		if (error != 0)
 			log_warnx("ro %s: removing the states: %s",
@@ -323,9 +406,15 @@ mn_ro_kernel_reply(uint32_t id, int error)
 		return 1;
 	}
 	if (error != 0) {
+		char	 why[64];
+
 		e->kinstalled = 0;
+		e->ctr.kernel_refused++;
+		snprintf(why, sizeof(why), "kernel: %s", strerror(error));
+		/* Not the correspondent's fault: the back-off, not the
+		 * 10 minutes of a refusal. */
 		if (e->state == MNRO_KERNEL)
-			mnro_fallback(e, now, 1, strerror(error));
+			mnro_fallback(e, now, MNRO_FB_BACKOFF, why);
 		mn_ro_sync();
 		return 1;
 	}
@@ -357,6 +446,7 @@ mnro_send_bu(struct mnro_cn *e, uint64_t now, int first)
 		e->bu_coa = mn.bul.away ? mn.bul.coa : mn.bul.hoa;
 		if (!dereg)
 			e->state = MNRO_BU;
+		e->dereg_sent = dereg;
 		mnro_set_timeout(e, now, 1);
 	}
 	e->seq++;
@@ -390,27 +480,49 @@ mnro_send_bu(struct mnro_cn *e, uint64_t now, int first)
 }
 
 static void
-mnro_fallback(struct mnro_cn *e, uint64_t now, int giveup, const char *why)
+mnro_fallback(struct mnro_cn *e, uint64_t now, enum mnro_fb how,
+    const char *why)
 {
 	char	 a[INET6_ADDRSTRLEN];
-	uint32_t wait = giveup ? MNRO_GIVEUP_MS : e->backoff_ms;
+	uint32_t wait = how == MNRO_FB_REFUSED ? MNRO_GIVEUP_MS : e->backoff_ms;
 
 	e->ctr.fallbacks++;
 	strlcpy(e->why, why, sizeof(e->why));
-	log_warnx("ro %s: back to the tunnel through the home agent: %s; "
-	    "retry in %u ms", ntop(&e->cn, a), why, wait);
-	if (e->kinstalled || (e->kreq != 0 && e->kreq_add))
+	if (mnro_kwant(e))
 		mnro_kernel(e, 0);
 	e->hoti_out = e->coti_out = 0;
 	e->t_retx = 0;
 	e->refresh_at = 0;
+	if (how == MNRO_FB_SILENT && ++e->rounds >= MNRO_MAX_ROUNDS) {
+		/* RFC 6275 11.8 lets the node go on at MAX_BINDACK_TIMEOUT
+		 * for ever; the tunnel works without it. */
+		e->state = MNRO_GAVEUP;
+		e->retry_at = 0;
+		e->gaveup_coa = mn.bul.coa;
+		e->ctr.gave_up++;
+		log_warnx("ro %s: back to the tunnel through the home agent: "
+		    "%s; gave up after %u rounds without an answer (again "
+		    "after a move, a Binding Refresh Request%s)",
+		    ntop(&e->cn, a), why, e->rounds, mnro.all ?
+		    " or new traffic" : "");
+		return;
+	}
+	log_warnx("ro %s: back to the tunnel through the home agent: %s; "
+	    "retry in %u ms", ntop(&e->cn, a), why, wait);
 	e->state = MNRO_WAIT;
 	e->retry_at = now + wait;
-	if (!giveup) {
+	if (how != MNRO_FB_REFUSED) {
 		e->backoff_ms *= 2;
 		if (e->backoff_ms > mnro_max_ms())
 			e->backoff_ms = mnro_max_ms();
 	}
+}
+
+/* The correspondent answered: its silence no longer counts. */
+static void
+mnro_heard(struct mnro_cn *e)
+{
+	e->rounds = 0;
 }
 
 /* A binding the correspondent no longer has (error, expiry). */
@@ -469,8 +581,8 @@ mn_ro_sync(void)
 		struct mnro_cn	*e = &mnro.cns[i];
 
 		/* States for a care-of address we left: gone at once. */
-		if ((e->kinstalled || (e->kreq != 0 && e->kreq_add)) &&
-		    (!b->away || !addr_eq(&e->kcoa, &b->coa)))
+		if (mnro_kwant(e) && (!b->away ||
+		    !addr_eq(&e->kcoa, &b->coa)))
 			mnro_kernel(e, 0);
 		if (away_ok) {
 			switch (e->state) {
@@ -481,6 +593,13 @@ mn_ro_sync(void)
 			case MNRO_WAIT:
 				if (now >= e->retry_at)
 					mnro_start_rr(e, now, 0);
+				break;
+			case MNRO_GAVEUP:
+				/* A new care-of address: a new chance. */
+				if (!addr_eq(&e->gaveup_coa, &b->coa)) {
+					e->rounds = 0;
+					mnro_start_rr(e, now, 0);
+				}
 				break;
 			case MNRO_RR:
 				if (e->coti_out &&
@@ -505,6 +624,7 @@ mn_ro_sync(void)
 				e->state = MNRO_IDLE;
 				e->hoti_out = e->coti_out = 0;
 				e->t_retx = 0;
+				e->rounds = 0;
 			}
 		} else if (e->state == MNRO_RR || e->state == MNRO_KERNEL ||
 		    e->state == MNRO_BU) {
@@ -532,6 +652,7 @@ mnro_input_test(struct mnro_cn *e, const struct mh_msg *m, uint64_t now)
 		    ntop(&e->cn, a), home ? "HoT" : "CoT");
 		return;
 	}
+	mnro_heard(e);
 	if (home) {
 		e->ctr.hot_rx++;
 		e->hoti_out = 0;
@@ -560,8 +681,11 @@ mnro_input_ba(struct mnro_cn *e, const struct mh_msg *m, const uint8_t *buf,
 	uint64_t	 since;
 	int		 dereg = e->state == MNRO_DEREG, bad = 0, refresh;
 
+	/* Status 135 carries the correspondent's last accepted number, not
+	 * the BU's (RFC 6275 9.5.1): it answers the BU in flight too. */
 	if ((e->state != MNRO_BU && !dereg) || e->t_retx == 0 ||
-	    m->u.ba.seq != e->seq) {
+	    (m->u.ba.seq != e->seq &&
+	    m->u.ba.status != BA_STATUS_SEQ_OUT_OF_WINDOW)) {
 		log_debug("ro %s: BA seq %u status %u: no BU of ours waits",
 		    ntop(&e->cn, a), m->u.ba.seq, m->u.ba.status);
 		return;
@@ -579,6 +703,7 @@ mnro_input_ba(struct mnro_cn *e, const struct mh_msg *m, const uint8_t *buf,
 		    ntop(&e->cn, a), m->u.ba.seq);
 		return;
 	}
+	mnro_heard(e);
 	e->last_status = m->u.ba.status;
 	e->t_retx = 0;
 	if (m->u.ba.status < BA_STATUS_REJECT_MIN) {
@@ -638,7 +763,8 @@ mnro_input_ba(struct mnro_cn *e, const struct mh_msg *m, const uint8_t *buf,
 		if (m->u.ba.status != BA_STATUS_EXPIRED_HOME_NONCE)
 			e->ctoken_at = 0;
 		if (++e->nonce_redo > MNRO_NONCE_REDO_MAX) {
-			mnro_fallback(e, now, 0, "nonces keep expiring");
+			mnro_fallback(e, now, MNRO_FB_BACKOFF,
+			    "nonces keep expiring");
 			return;
 		}
 		log_info("ro %s: BA %u (%s): return routability again",
@@ -660,7 +786,7 @@ mnro_input_ba(struct mnro_cn *e, const struct mh_msg *m, const uint8_t *buf,
 
 			snprintf(why, sizeof(why), "BA %u (%s)", m->u.ba.status,
 			    bul_status_str(m->u.ba.status));
-			mnro_fallback(e, now, 1, why);
+			mnro_fallback(e, now, MNRO_FB_REFUSED, why);
 		}
 		return;
 	}
@@ -692,6 +818,7 @@ mn_ro_input(const struct mh_msg *m, const uint8_t *buf, size_t len,
 		if (!addr_eq(&m->u.be.hoa, &mn.bul.hoa) &&
 		    !IN6_IS_ADDR_UNSPECIFIED(&m->u.be.hoa))
 			break;
+		mnro_heard(e);
 		log_info("ro %s: binding error %u", ntop(&e->cn, a),
 		    m->u.be.status);
 		/* A BU in flight makes the binding the error is about. */
@@ -701,13 +828,17 @@ mn_ro_input(const struct mh_msg *m, const uint8_t *buf, size_t len,
 			    m->u.be.status);
 			mnro_forget_binding(e);
 			e->htoken_at = e->ctoken_at = 0;
-			mnro_fallback(e, now, m->u.be.status != 1, why);
+			mnro_fallback(e, now, m->u.be.status != 1 ?
+			    MNRO_FB_REFUSED : MNRO_FB_BACKOFF, why);
 		}
 		break;
 	case MH_TYPE_BRR:
 		log_info("ro %s: binding refresh request", ntop(&e->cn, a));
+		mnro_heard(e);
 		if (e->state == MNRO_BOUND)
 			mnro_start_rr(e, now, 1);
+		else if (e->state == MNRO_GAVEUP)
+			e->state = MNRO_IDLE;	/* mn_ro_sync starts it */
 		break;
 	default:
 		break;
@@ -725,7 +856,8 @@ mnro_timer1(struct mnro_cn *e, uint64_t now)
 		log_warnx("ro %s: the binding ran out", ntop(&e->cn, a));
 		mnro_forget_binding(e);
 		if (e->state == MNRO_BOUND)
-			mnro_fallback(e, now, 0, "binding expired");
+			mnro_fallback(e, now, MNRO_FB_BACKOFF,
+			    "binding expired");
 		else if (e->kinstalled && e->state != MNRO_KERNEL &&
 		    e->state != MNRO_BU)
 			mnro_kernel(e, 0);
@@ -747,8 +879,8 @@ mnro_timer1(struct mnro_cn *e, uint64_t now)
 		return;
 	}
 	if (e->timeout_ms * 2 > mnro_max_ms()) {
-		mnro_fallback(e, now, 0, e->hoti_out || e->coti_out ?
-		    "no HoT/CoT" : "no BA");
+		mnro_fallback(e, now, MNRO_FB_SILENT, e->hoti_out ||
+		    e->coti_out ? "no HoT/CoT" : "no BA");
 		return;
 	}
 	mnro_set_timeout(e, now, 0);
@@ -761,8 +893,8 @@ mnro_timer1(struct mnro_cn *e, uint64_t now)
 		mnro_send_bu(e, now, 0);
 }
 
-static void
-mnro_timer(evutil_socket_t fd, short ev, void *arg)
+void
+mn_ro_tick(void)
 {
 	uint64_t	 now = mn_now();
 	size_t		 i;
@@ -773,15 +905,20 @@ mnro_timer(evutil_socket_t fd, short ev, void *arg)
 }
 
 static void
+mnro_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	mn_ro_tick();
+}
+
+static void
 mnro_schedule(void)
 {
 	struct timeval	 tv;
 	uint64_t	 now = mn_now(), next = 0, t[4], d;
 	size_t		 i, k;
 
-	if (ev_ro == NULL)
-		return;
-	evtimer_del(ev_ro);
+	if (ev_ro != NULL)
+		evtimer_del(ev_ro);
 	for (i = 0; i < mnro.ncns; i++) {
 		const struct mnro_cn *e = &mnro.cns[i];
 
@@ -793,7 +930,8 @@ mnro_schedule(void)
 			if (t[k] != 0 && (next == 0 || t[k] < next))
 				next = t[k];
 	}
-	if (next == 0)
+	mnro.next_at = next;
+	if (next == 0 || ev_ro == NULL)
 		return;
 	d = next > now ? next - now : 0;
 	tv.tv_sec = (time_t)(d / MNRO_MS);
@@ -809,15 +947,26 @@ mnro_schedule(void)
 void
 mn_ro_xfrm_event(const struct kr_ev_xfrm *ev)
 {
-	char	 a[INET6_ADDRSTRLEN];
+	struct mnro_cn	*e;
+	char		 a[INET6_ADDRSTRLEN];
 
 	if (!mnro.all || ev->kind != KR_XFRM_ACQUIRE ||
 	    ev->proto != IPPROTO_DSTOPTS || !addr_eq(&ev->src, &mn.bul.hoa))
 		return;
 	if (!addr_is_global_unicast(&ev->dst) ||
-	    addr_eq(&ev->dst, &mn.bul.ha) || addr_eq(&ev->dst, &mn.bul.hoa) ||
-	    mnro_find(&ev->dst) != NULL)
+	    addr_eq(&ev->dst, &mn.bul.ha) || addr_eq(&ev->dst, &mn.bul.hoa))
 		return;
+	if ((e = mnro_find(&ev->dst)) != NULL) {
+		/* Traffic again to one that gave up: a new chance. */
+		if (e->state == MNRO_GAVEUP) {
+			log_info("ro %s: new traffic: trying again",
+			    ntop(&ev->dst, a));
+			e->rounds = 0;
+			e->state = MNRO_IDLE;
+			mn_ro_sync();
+		}
+		return;
+	}
 	if (mnro.ncns >= MNRO_MAX_CNS) {
 		if (!mnro.full_logged)
 			log_warnx("route-optimization: %d correspondents "
@@ -885,14 +1034,16 @@ mn_ro_format(char *buf, size_t size, int json, uint64_t now)
 			    "\"lifetime_granted\":%u,\"lifetime_remaining\":%u,"
 			    "\"rr_ms\":%u,\"ha_path_ms\":%llu,\"last_status\":%d,"
 			    "\"fallbacks\":%llu,\"last_fallback\":\"%s\","
-			    "\"binding_errors\":%llu}", i ? "," : "", cn,
+			    "\"binding_errors\":%llu,\"unanswered_rounds\":%u,"
+			    "\"kernel_refused\":%llu}", i ? "," : "", cn,
 			    mnro_state_str(e->state), coa,
 			    e->at_cn ? "true" : "false",
 			    e->kinstalled ? "true" : "false", ht, ct, e->hidx,
 			    e->cidx, e->seq, e->granted, rem, e->rr_ms,
 			    (unsigned long long)e->ha_path_ms, e->last_status,
 			    (unsigned long long)e->ctr.fallbacks, e->why,
-			    (unsigned long long)e->ctr.be_rx);
+			    (unsigned long long)e->ctr.be_rx, e->rounds,
+			    (unsigned long long)e->ctr.kernel_refused);
 		else
 			n = snprintf(len < size ? buf + len : NULL,
 			    len < size ? size - len : 0,

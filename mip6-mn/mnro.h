@@ -29,8 +29,19 @@ enum mnro_state {
 	MNRO_BU,		/* BU out, awaiting its BA */
 	MNRO_BOUND,		/* the correspondent accepted */
 	MNRO_WAIT,		/* fell back to the tunnel: retry later */
-	MNRO_DEREG		/* at home (or stopping): lifetime 0 BU */
+	MNRO_DEREG,		/* at home (or stopping): lifetime 0 BU */
+	MNRO_GAVEUP		/* no answer MNRO_MAX_ROUNDS rounds in a
+				   row: the tunnel until a move, a Binding
+				   Refresh Request or (all) new traffic */
 };
+
+/* Unanswered rounds (a test or BU retransmitted up to max-bindack-timeout
+ * without any answer) in a row before the entry gives up. */
+#define MNRO_MAX_ROUNDS		3
+/* After a refusal other than an expired nonce: the tunnel for this long. */
+#define MNRO_GIVEUP_MS		(600u * 1000u)
+/* 136/137/138 answers in a row before the entry falls back. */
+#define MNRO_NONCE_REDO_MAX	3
 
 struct mnro_counters {
 	uint64_t	 rr_runs;		/* tests started */
@@ -44,6 +55,8 @@ struct mnro_counters {
 	uint64_t	 be_rx;
 	uint64_t	 fallbacks;
 	uint64_t	 deregistrations;
+	uint64_t	 kernel_refused;	/* RO_ADD refused by mip6-priv */
+	uint64_t	 gave_up;		/* MNRO_GAVEUP entered */
 };
 
 struct mnro_cn {
@@ -67,6 +80,7 @@ struct mnro_cn {
 	uint16_t	 seq;
 	uint16_t	 lifetime_units;
 	struct in6_addr	 bu_coa;		/* == home address: deregistration */
+	int		 dereg_sent;		/* that deregistration is out */
 	uint32_t	 timeout_ms;
 	uint32_t	 tries;
 	uint64_t	 t_retx;		/* ms; 0 none */
@@ -85,11 +99,17 @@ struct mnro_cn {
 	struct in6_addr	 kcoa;
 	uint32_t	 kreq;			/* request out (id), 0 none */
 	int		 kreq_add;
+	/* One request in flight per correspondent: the next one waits
+	 * for its answer (an add racing a del could leave states behind
+	 * or fail with EEXIST).  0 none, 1 add, 2 del. */
+	int		 knext;
 
 	/* back-off after a fallback */
 	uint32_t	 backoff_ms;
 	uint64_t	 retry_at;
 	char		 why[64];		/* the last fallback */
+	uint32_t	 rounds;		/* unanswered rounds in a row */
+	struct in6_addr	 gaveup_coa;		/* MNRO_GAVEUP: at this care-of */
 
 	struct mnro_counters ctr;
 };
@@ -103,6 +123,21 @@ struct mnro {
 	uint32_t	 lifetime;		/* s, asked of correspondents */
 	uint64_t	 home_ba_at;		/* ms, the home agent accepted */
 	struct in6_addr	 coa;			/* that registration's */
+	uint32_t	 initial_backoff_ms;	/* initial-bindack-timeout */
+	uint64_t	 next_at;		/* ms, the timer's next run; 0 none */
+};
+
+/*
+ * The entry's input and output, replaceable by a unit test
+ * (tests/unit/test_mnro.c): a Mobility Header message out, a kernel
+ * request to mip6-priv, a request id.
+ */
+struct kr_ro;
+struct mnro_io {
+	int		(*send)(const uint8_t *, size_t, const struct in6_addr *src,
+			    const struct in6_addr *dst, uint32_t ifindex);
+	void		(*kernel)(uint32_t type, uint32_t id, const struct kr_ro *);
+	uint32_t	(*reqid)(void);
 };
 
 extern struct mnro	 mnro;
@@ -111,6 +146,10 @@ struct mip6_conf;
 struct mh_msg;
 
 void	 mn_ro_init(const struct mip6_conf *);
+/* Replace the I/O (NULL: the daemon's); before mn_ro_init. */
+void	 mn_ro_set_io(const struct mnro_io *);
+/* The timer's work at mn_now() (the daemon's timer calls it). */
+void	 mn_ro_tick(void);
 /* After every change of the home registration (mn_act). */
 void	 mn_ro_sync(void);
 /* A Mobility Header message not from the home agent: 1 when it was ours. */
