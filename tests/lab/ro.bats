@@ -28,6 +28,7 @@ setup_file() {
 
 teardown_file() {
 	local p
+	mn_flood_stop
 	for p in "$ROAM_DIR"/*.ping.pid; do
 		[ -e "$p" ] && roam_ping_stop "$(basename "$p" .ping.pid)" >/dev/null
 	done
@@ -279,6 +280,67 @@ mn_log_number_before() {
 	[ "$PING_RECV" -ge 10 ]
 }
 
+# The mobile node's own traffic to the correspondent, fast (every 5 ms):
+# packets meeting the route-optimization policy between its install and
+# its states is what once made the re-add fail ("File exists": the kernel
+# had made a larval state of the same selector) and parked the
+# correspondent for 10 minutes.
+mn_flood_start() {
+	ip netns exec mn ping -n -q -i 0.005 -I "$MN_HOA" "$CN_ADDR" \
+		>"$ROAM_DIR/flood.ping" 2>&1 </dev/null 3>&- &
+	echo $! >"$ROAM_DIR/flood.pid"
+}
+
+mn_flood_stop() {
+	[ -s "$ROAM_DIR/flood.pid" ] && kill -INT "$(cat "$ROAM_DIR/flood.pid")" 2>/dev/null
+	rm -f "$ROAM_DIR/flood.pid"
+	return 0
+}
+
+@test "Binding Error 1 twice in a row while the mobile node sends every 5 ms: back to the tunnel, then optimized again within seconds each time, no kernel refusal" {
+	need_daemons
+	local round fb bound t0 t1 refused
+	lab_wait_for 20 mn_cn_bound_at "$MN_COA_F2"
+	refused=$(mn_log_count "File exists")
+	# Right after a refresh: the next BU (which would make a new binding
+	# at the correspondent without an error) is 15 s away.
+	wait_mn_log "ro $CN_ADDR: refreshed at care-of $MN_COA_F2" \
+		$(($(mn_log_count "ro $CN_ADDR: refreshed at care-of $MN_COA_F2") + 1)) 20
+	mn_flood_start
+	roam_ping_start be2 "$IVAL"
+	for round in 1 2; do
+		fb=$(mn_log_count "ro $CN_ADDR: back to the tunnel through the home agent: binding error 1")
+		bound=$(mn_log_count "ro $CN_ADDR: bound at care-of $MN_COA_F2")
+		t0=$(date +%s%N)
+		# The correspondent forgets the binding and its states: the
+		# node's next packet with the Home Address option earns a
+		# Binding Error 1.
+		run cn_ctl delete binding "$MN_HOA"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		wait_mn_log "ro $CN_ADDR: back to the tunnel through the home agent: binding error 1" $((fb + 1)) 10
+		wait_mn_log "ro $CN_ADDR: bound at care-of $MN_COA_F2" $((bound + 1)) 10
+		t1=$(date +%s%N)
+		lab_wait_for 5 mn_cn_bound_at "$MN_COA_F2"
+		figure "round $round: binding deleted at the correspondent -> bound again after $(( (t1 - t0) / 1000000 )) ms"
+	done
+	mn_flood_stop
+	roam_ping_wait be2 5 10
+	roam_ping_stop be2
+	roam_ping_count be2
+	figure "two Binding Errors: pings lost $PING_LOST of $PING_SENT"
+	# No kernel refusal, no 10-minute wait.
+	[ "$(mn_log_count "File exists")" -eq "$refused" ]
+	! grep -q "retry in 600000 ms" "$(roam_log mn)"
+	run roam_ctl mn -j show bul
+	echo "$output"
+	[[ "$output" == *'"state":"bound"'*'"kernel":true'*'"kernel_refused":0}'* ]]
+	run cn_ctl show bindings
+	echo "$output"
+	[[ "$output" == *"hoa=$MN_HOA coa=$MN_COA_F2 "*"kernel=installed"* ]]
+	[ "$PING_RECV" -ge 10 ]
+}
+
 @test "the binding is refreshed by a new return routability test before it runs out" {
 	need_daemons
 	local runs
@@ -346,4 +408,89 @@ mn_log_number_before() {
 	[[ "$output" != *"$CN_ADDR"* ]]
 	run ip -n mn xfrm state
 	[[ "$output" != *"$CN_ADDR"* ]]
+}
+
+# mn-ro.yaml with some lines replaced: "KEY=VALUE" each (keys under
+# mobile-node:), a key not there is added.
+mn_conf_with() {
+	local line kv key
+	while IFS= read -r line; do
+		for kv in "$@"; do
+			key=${kv%%=*}
+			if [[ "$line" == "  $key:"* ]]; then
+				line="  $key: ${kv#*=}"
+			fi
+		done
+		echo "$line"
+		if [ "$line" = "mobile-node:" ]; then
+			for kv in "$@"; do
+				key=${kv%%=*}
+				grep -q "^  $key:" "$ROAM_CONF/mn-ro.yaml" ||
+					echo "  $key: ${kv#*=}"
+			done
+		fi
+	done <"$ROAM_CONF/mn-ro.yaml"
+}
+
+@test "route-optimization: all with home-agent: dhaad: once DHAAD found the home agent and it accepted, the trigger is installed and the correspondent found by its ping is optimized, never the home agent" {
+	[ -s "$ROAM_DIR/ha.pid" ] && [ -s "$ROAM_DIR/cn.pid" ] ||
+		skip "the daemons did not start (first test)"
+	local conf=$ROAM_DIR/mn-dhaad-all.yaml found found_cn bound
+	mn_conf_with "route-optimization=all" "home-agent=dhaad" >"$conf"
+	cat "$conf"
+	found=$(mn_log_count "home agent $HA_ADDR found by DHAAD")
+	found_cn=$(mn_log_count "ro $CN_ADDR: a correspondent (traffic from the home address)")
+	bound=$(mn_log_count "ro $CN_ADDR: bound at care-of $MN_COA_F1")
+	roam_start mn "$conf"
+	wait_mn_log "home agent $HA_ADDR found by DHAAD" $((found + 1)) 30
+	roam_wait_mn "registered $MN_COA_F1" 20
+	# The trigger and its bypass for the discovered home agent.
+	run ip -n mn xfrm policy
+	echo "$output"
+	[[ "$output" == *"src $MN_HOA/128 dst ::/0"* ]]
+	[[ "$output" == *"src $MN_HOA/128 dst $HA_ADDR/128"* ]]
+	run lab_ns cn ping -c 3 -i 0.2 -W 2 "$MN_HOA"
+	[ "$status" -eq 0 ]
+	wait_mn_log "ro $CN_ADDR: a correspondent (traffic from the home address)" $((found_cn + 1)) 10
+	wait_mn_log "ro $CN_ADDR: bound at care-of $MN_COA_F1" $((bound + 1)) 20
+	lab_wait_for 5 mn_cn_bound_at "$MN_COA_F1"
+	[ "$(mn_log_count "ro $HA_ADDR:")" -eq 0 ]
+	run cn_ctl show bindings
+	echo "$output"
+	[[ "$output" == *"hoa=$MN_HOA coa=$MN_COA_F1 "*"kernel=installed"* ]]
+	roam_stop mn
+	run ip -n mn xfrm policy
+	[[ "$output" != *"src $MN_HOA/128 dst ::/0"* ]]
+	[[ "$output" != *"$CN_ADDR"* ]]
+}
+
+@test "a correspondent that never answers: three rounds of tests, then the mobile node gives up (show bul state=gave-up, nothing more sent) until it moves" {
+	[ -s "$ROAM_DIR/ha.pid" ] || skip "the daemons did not start (first test)"
+	local silent=2001:db8:c::99 conf=$ROAM_DIR/mn-silent.yaml gave coti line
+	# Nobody has that address; max-bindack-timeout 2 s: a round of
+	# tests takes 3 s (at 0 and 1 s), the back-off 1 s then 2 s.
+	mn_conf_with "route-optimization=[$silent]" "max-bindack-timeout=2s" >"$conf"
+	gave=$(mn_log_count "ro $silent: back to the tunnel through the home agent: no HoT/CoT; gave up after 3 rounds")
+	roam_start mn "$conf"
+	roam_wait_mn "registered $MN_COA_F1" 20
+	wait_mn_log "ro $silent: back to the tunnel through the home agent: no HoT/CoT; gave up after 3 rounds" $((gave + 1)) 40
+	run roam_ctl mn show bul
+	echo "$output"
+	[[ "$output" == *"correspondent    $silent state=gave-up "*"fallbacks=3 last-fallback=no HoT/CoT"* ]]
+	run roam_ctl mn -j show bul
+	[[ "$output" == *'"state":"gave-up"'*'"unanswered_rounds":3'* ]]
+	# Nothing more goes out.
+	coti=$(mn_log_count "ro $silent: CoTI sent")
+	sleep 6
+	[ "$(mn_log_count "ro $silent: CoTI sent")" -eq "$coti" ]
+	# A move: a new chance (tests from the new care-of address).
+	lab_move_mn f2
+	roam_wait_mn "registered $MN_COA_F2" 20
+	wait_mn_log "ro $silent: CoTI sent" $((coti + 1)) 10
+	run roam_ctl mn show bul
+	echo "$output"
+	# Trying again (a round takes 3 s: it may have ended already).
+	[[ "$output" =~ "correspondent    $silent state="(return-routability|tunnel)" " ]]
+	roam_stop mn
+	lab_move_mn f1
 }
