@@ -43,12 +43,18 @@
 
 static uint64_t	 kr_trim_mark;
 
+/*
+ * A request holds a copy of its message, exactly as long as the message:
+ * libnl's buffer (KR_NLMSG_SIZE, to fit the largest) is freed when the
+ * request is queued.  Thousands wait in a cold start (issue 9: at a
+ * kilobyte each they made most of mip6-priv's peak).
+ */
 struct kr_nlreq {
 	TAILQ_ENTRY(kr_nlreq)	 entry;
-	struct nl_msg		*msg;
 	uint32_t		 seq;
 	kr_cb			 cb;
 	void			*arg;
+	struct nlmsghdr		 nlh[];		/* nlh->nlmsg_len octets */
 };
 
 struct kr_nl	 kr_route = { .fd = -1 };
@@ -106,7 +112,6 @@ kr_nl_close(struct kr_nl *nl)
 		nl->nwaiting--;
 		if (r->cb != NULL)
 			r->cb(r->arg, ECANCELED);
-		nlmsg_free(r->msg);
 		free(r);
 	}
 	if (nl->fd != -1)
@@ -118,6 +123,7 @@ void
 kr_nl_send(struct kr_nl *nl, struct nl_msg *msg, kr_cb cb, void *arg)
 {
 	struct kr_nlreq	*r;
+	struct nlmsghdr	*nlh;
 
 	if (nl->fd == -1) {
 		nlmsg_free(msg);
@@ -125,13 +131,16 @@ kr_nl_send(struct kr_nl *nl, struct nl_msg *msg, kr_cb cb, void *arg)
 			cb(arg, ENOTCONN);
 		return;
 	}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
+	nlh = nlmsg_hdr(msg);
+	if ((r = malloc(sizeof(*r) + nlh->nlmsg_len)) == NULL) {
 		nlmsg_free(msg);
 		if (cb != NULL)
 			cb(arg, ENOMEM);
 		return;
 	}
-	r->msg = msg;
+	memset(r, 0, sizeof(*r));
+	memcpy(r->nlh, nlh, nlh->nlmsg_len);
+	nlmsg_free(msg);
 	r->cb = cb;
 	r->arg = arg;
 	TAILQ_INSERT_TAIL(&nl->waiting, r, entry);
@@ -162,7 +171,7 @@ kr_nl_pump(struct kr_nl *nl)
 		TAILQ_FOREACH(r, &nl->waiting, entry) {
 			if (nl->ninflight + n >= KR_NL_INFLIGHT)
 				break;
-			nlh = nlmsg_hdr(r->msg);
+			nlh = r->nlh;
 			r->seq = nl->seq + (uint32_t)n + 1;
 			nlh->nlmsg_seq = r->seq;
 			nlh->nlmsg_pid = nl->portid;
@@ -191,7 +200,6 @@ kr_nl_pump(struct kr_nl *nl)
 				nl->nerrors++;
 				if (r->cb != NULL)
 					r->cb(r->arg, err);
-				nlmsg_free(r->msg);
 				free(r);
 			}
 			continue;
@@ -211,6 +219,7 @@ kr_nl_pump(struct kr_nl *nl)
 void
 kr_flush(void)
 {
+	kr_req_run();
 	if (kr_route.fd != -1)
 		kr_nl_pump(&kr_route);
 	if (kr_xfrm.fd != -1)
@@ -234,7 +243,6 @@ kr_nl_answer(struct kr_nl *nl, uint32_t seq, int error)
 		nl->nerrors++;
 	if (r->cb != NULL)
 		r->cb(r->arg, error);
-	nlmsg_free(r->msg);
 	free(r);
 }
 
@@ -395,9 +403,9 @@ kr_nl_sync(int proto, struct nl_msg *msg)
 int
 kr_init(void)
 {
-	/* libnl's default is a page per message: thousands of requests
-	 * waiting (a cold start) would each hold 4 KiB.  Ours are smaller
-	 * (the largest, an SA with two keys, is about 500 bytes). */
+	/* libnl's default is a page per message; ours are smaller (the
+	 * largest, an SA with two keys, is about 500 bytes), and a queued
+	 * request keeps a copy of its exact length (kr_nl_send). */
 	nlmsg_set_default_size(KR_NLMSG_SIZE);
 	if (kr_route.fd == -1 && kr_nl_open(&kr_route, NETLINK_ROUTE, 0) == -1)
 		return -1;
@@ -417,12 +425,14 @@ int
 kr_wait(void)
 {
 	struct pollfd	 pfd[2];
+	int		 busy_r, busy_x;
 
-	kr_flush();
 	for (;;) {
-		int	 busy_r = kr_route.fd != -1 &&
+		/* The answers made room: the requests waiting for it go. */
+		kr_flush();
+		busy_r = kr_route.fd != -1 &&
 		    (kr_route.ninflight || !TAILQ_EMPTY(&kr_route.waiting));
-		int	 busy_x = kr_xfrm.fd != -1 &&
+		busy_x = kr_xfrm.fd != -1 &&
 		    (kr_xfrm.ninflight || !TAILQ_EMPTY(&kr_xfrm.waiting));
 
 		if (!busy_r && !busy_x)

@@ -119,6 +119,11 @@ void	 kr_req_show_sink(kr_show_fn);
 /* -1: malformed (kill the sender); 0: handled (a reply follows). */
 int	 kr_req_dispatch(uint32_t role, uint32_t type, uint32_t reqid,
 	    const void *data, size_t len);
+/*
+ * Start the requests that wait for room (at most KR_REQ_WINDOW netlink
+ * requests queued or in flight); kr_flush and kr_wait call it.
+ */
+void	 kr_req_run(void);
 /* Set up what a role needs before its first request; 0 or errno. */
 int	 kr_role_start(uint32_t role);
 uint32_t kr_subscriptions(uint32_t role);
