@@ -32,8 +32,11 @@
  *     agent's own or the prefix's subnet-router anycast -> 129; a new
  *     binding with the cache full -> 130.
  *  4. accept: lifetime = min(asked, max-lifetime, prefix valid lifetime),
- *     rounded down to 4-s units (a prefix about to vanish gives 132); DAD
- *     before the first acceptance when enabled (the BA waits); deregistration
+ *     rounded down to 4-s units (a prefix about to vanish gives 132); a
+ *     first registration with L=1 whose link-local address is held already
+ *     (hareg_ll_taken) -> 134; DAD before the first acceptance when
+ *     enabled, of the link-local address too with L=1 (dad_ll; the BA
+ *     waits); deregistration
  *     (lifetime 0 or care-of == home address) removes with lifetime 0.
  *  BA: sent on every refusal; on acceptance only when A=1.  It goes to the
  *  BU's IPv6 source, with a type 2 routing header holding the home address

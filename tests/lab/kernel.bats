@@ -436,3 +436,31 @@ priv_ha_start() {
 	wait "$pid2" || true
 	rm -rf "$TD"
 }
+
+@test "KR_BIND_LL: mip6-priv proxies the link-local address it derives from the home address, drops it with the binding, refuses reserved identifiers and unknown flags" {
+	run kt <<-EOF
+	ha-link hlink 2001:db8:1::1 2001:db8:1::/64
+	start ha
+	req ha bind-add 2001:db8:1::10 2001:db8:f::10 hlink 1
+	sh ip -6 neigh show proxy
+	show
+	req ha bind-del 2001:db8:1::10 :: hlink
+	sh echo DELETED; ip -6 neigh show proxy
+	req ha bind-add 2001:db8:1::1 2001:db8:f::10 hlink 1
+	req ha bind-add 2001:db8:1:0:fdff:ffff:ffff:ff90 2001:db8:f::10 hlink 1
+	req ha bind-add 2001:db8:1::20 2001:db8:f::10 hlink 0x80
+	EOF
+	echo "$output"
+	[ "${lines[2]}" = "reply 0" ]
+	local before=${output%%DELETED*} after=${output#*DELETED}
+	[[ "$before" == *"2001:db8:1::10 dev hlink proxy proto 158 "* ]]
+	[[ "$before" == *"fe80::10 dev hlink proxy proto 158 "* ]]
+	[[ "$before" == *"proxy fe80::10 dev hlink"* ]]
+	# The removal needs no flag: what is recorded goes.
+	[[ "$after" != *"proxy"* ]]
+	[ "${lines[-3]}" = "reply Operation not permitted" ]	# the home agent's identifier
+	[ "${lines[-2]}" = "reply Operation not permitted" ]	# RFC 2526 anycast
+	[ "${lines[-1]}" = "malformed" ]			# unknown flag
+	grep -q "its link-local address is reserved" "$KLOG"
+	grep -q "flags 0x80" "$KLOG"
+}
