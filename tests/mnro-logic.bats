@@ -23,7 +23,7 @@ unit() {
 @test "every case of test_mnro is listed here" {
 	run "$BIN/tests/test_mnro" -l
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 18 ]
+	[ "${#lines[@]}" -eq 20 ]
 }
 
 @test "mnro: HoTI from the home address and CoTI from the care-of address once the home agent accepted; the states asked of mip6-priv before the BU (A set, H clear, 20 s, both nonce indices, authenticator); BA 0: bound" {
@@ -92,6 +92,14 @@ unit() {
 
 @test "mnro: back home with an old home token: a HoTI first, then one deregistration BU" {
 	unit home_with_an_old_token_tests_first
+}
+
+@test "mnro: route-optimization: all: an acquire from the home address names a correspondent (never the home agent, a link-local address or another source), once" {
+	unit all_finds_correspondents_by_traffic
+}
+
+@test "mnro: route-optimization: all: new traffic (an acquire) wakes a correspondent that gave up" {
+	unit all_new_traffic_wakes_one_that_gave_up
 }
 
 @test "mnro: route-optimization: none: no entry, nothing sent" {

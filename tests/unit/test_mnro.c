@@ -793,6 +793,62 @@ home_with_an_old_token_tests_first(void)
 }
 
 static void
+acquire(struct in6_addr src, struct in6_addr dst)
+{
+	struct kr_ev_xfrm	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = KR_XFRM_ACQUIRE;
+	ev.proto = IPPROTO_DSTOPTS;
+	ev.src = src;
+	ev.dst = dst;
+	mn_ro_xfrm_event(&ev);
+}
+
+static void
+all_finds_correspondents_by_traffic(void)
+{
+	setup();
+	conf.mn.ro = RO_ALL;
+	conf.mn.nro_cns = 0;
+	mn_ro_init(&conf);
+	t_away(COA1);
+	CHECK(mnro.ncns == 0 && nsent == 0);
+	/* The home agent, a link-local address, another source: never. */
+	acquire(HOA, HA);
+	acquire(HOA, A("fe80::1"));
+	acquire(COA1, CN);
+	CHECK(mnro.ncns == 0);
+	acquire(HOA, CN);
+	CHECK(mnro.ncns == 1 && IN6_ARE_ADDR_EQUAL(&E()->cn, &CN));
+	CHECK(E()->state == MNRO_RR);
+	CHECK(count_since(0, MH_TYPE_HOTI) == 1);
+	/* Its next acquire changes nothing. */
+	acquire(HOA, CN);
+	CHECK(mnro.ncns == 1 && count_since(0, MH_TYPE_HOTI) == 1);
+}
+
+static void
+all_new_traffic_wakes_one_that_gave_up(void)
+{
+	size_t	 mark;
+
+	setup();
+	conf.mn.ro = RO_ALL;
+	conf.mn.nro_cns = 0;
+	mn_ro_init(&conf);
+	t_away(COA1);
+	acquire(HOA, CN);
+	while (E()->state != MNRO_GAVEUP)
+		advance((E()->state == MNRO_RR ? E()->t_retx :
+		    E()->retry_at) - now_ms);
+	mark = nsent;
+	acquire(HOA, CN);
+	CHECK(E()->state == MNRO_RR && E()->rounds == 0);
+	CHECK(count_since(mark, MH_TYPE_HOTI) == 1);
+}
+
+static void
 policy_none_does_nothing(void)
 {
 	setup();
@@ -832,6 +888,10 @@ main(int argc, char **argv)
 		{ "home_deregisters", home_deregisters },
 		{ "home_with_an_old_token_tests_first",
 		    home_with_an_old_token_tests_first },
+		{ "all_finds_correspondents_by_traffic",
+		    all_finds_correspondents_by_traffic },
+		{ "all_new_traffic_wakes_one_that_gave_up",
+		    all_new_traffic_wakes_one_that_gave_up },
 		{ "policy_none_does_nothing", policy_none_does_nothing },
 	};
 
