@@ -52,8 +52,17 @@ struct kr_obj {
 void	 kr_tab_add(const struct kr_key *, const struct in6_addr *coa,
 	    uint32_t role);
 void	 kr_tab_del(const struct kr_key *);
+/*
+ * A home agent binding's route, proxy entry and check pair are kept in
+ * one compact record (reconcile.c): for those kr_tab_find returns a copy,
+ * valid until its next call, and changing it changes nothing.
+ */
 struct kr_obj *kr_tab_find(const struct kr_key *);
 size_t	 kr_tab_count(uint32_t type);	/* 0: all */
+/*
+ * In order of type.  The function may change the object's role and
+ * adopted (kept, unless it deleted the object) and delete it, not add.
+ */
 void	 kr_tab_foreach(void (*)(const struct kr_obj *, void *), void *);
 /* One line per object, the same text `mip6ctl show kernel` prints. */
 void	 kr_tab_print(FILE *);
