@@ -176,6 +176,26 @@ probe() {
 	[[ "${lines[0]}" == "na src="*" smac=$HA_MAC dst=$R_LL_HOME hlim=255 R="[01]" S=1 O=0 target=$MN_LLA tlla=$HA_MAC" ]]
 }
 
+@test "L flag: a packet for the link-local address is not tunnelled: discarded with Destination Unreachable, address unreachable (RFC 6275 10.4.2)" {
+	lab_capture_start lbitll ha "$HA_IF" ip6
+	run ip netns exec r ping -6 -c 2 -i 0.5 -W 1 -I "$R_IF_HOME" "$MN_LLA"
+	# The kernel's address resolution gives up after 3 s.
+	lab_sleep 4
+	lab_capture_stop lbitll >/dev/null
+	echo "$output"
+	[ "$status" -ne 0 ]
+	run tcpdump -n -e -v -r "$LAB_CAPDIR/lbitll.pcap" 'not ip6 proto 41'
+	echo "$output" | grep -v "router advertisement\|option\|hop limit"
+	# The echo requests reached the home agent (to its MAC) ...
+	[[ "$output" == *"> $HA_MAC, "*"> $MN_LLA: "*"echo request"* ]]
+	# ... which discards them with ICMPv6 Destination Unreachable code 3.
+	[[ "$output" == *"$HA_LL > $R_LL_HOME: "*"destination unreachable, unreachable address $MN_LLA"* ]]
+	# ... and none of them went into the tunnel.
+	run tcpdump -n -v -r "$LAB_CAPDIR/lbitll.pcap" 'ip6 proto 41'
+	echo "tunnelled: $output"
+	[[ "$output" != *"$MN_LLA"* ]]
+}
+
 @test "L flag: a refresh keeps it; a Binding Update without L for the binding gets 139 and changes nothing" {
 	run sim --hoa "$MN_HOA" --seq 2 --lifetime 25 --flags AHL
 	echo "$output"
