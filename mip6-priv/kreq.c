@@ -463,14 +463,6 @@ kr_mn_step(struct kr_batch *b)
 		    IN6_IS_ADDR_UNSPECIFIED(&kr_conf->mn.ha))
 			b->pending += xfrm_mn_trigger(1, &m->hoa, &m->ha,
 			    kr_batch_cb, b);
-		/* route-optimization: all with a home agent found by DHAAD:
-		 * the trigger and its bypass for that home agent now (with
-		 * a configured one at the role's start); an update in place
-		 * at each move. */
-		if (kr_conf->mn.ro == RO_ALL &&
-		    IN6_IS_ADDR_UNSPECIFIED(&kr_conf->mn.ha))
-			b->pending += xfrm_mn_trigger(1, &m->hoa, &m->ha,
-			    kr_batch_cb, b);
 		/* A home agent found by DHAAD (check.c: inside the home
 		 * prefix): the manual SAs are keyed on its address now. */
 		if (esp && kr_conf->mn.has_sa &&
