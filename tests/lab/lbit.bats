@@ -257,6 +257,15 @@ probe() {
 	no_proxy "$MN_HOA"
 }
 
+@test "L flag: a binding that runs out takes the link-local entry along" {
+	run sim --hoa "$MN_HOA" --seq 15 --lifetime 2 --flags AHL --wait 4
+	[[ "$output" == "BA status=0 seq=15 lifetime=2 "* ]]
+	[ -n "$(proxy_of "$MN_LLA")" ]
+	lab_wait_for 10 no_binding "$MN_HOA"
+	lab_wait_for 3 no_proxy "$MN_LLA"
+	no_proxy "$MN_HOA"
+}
+
 @test "L flag: kill -9 of mip6-ha without persist-bindings removes the link-local entry with the binding's" {
 	local old
 	run sim --hoa "$MN_HOA" --seq 20 --lifetime 25 --flags AHL --wait 4
