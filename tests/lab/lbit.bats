@@ -349,3 +349,27 @@ probe() {
 	run probe "$MN_LLA" ns
 	[ -z "$output" ]
 }
+
+@test "L flag, proxy-nd daemon: another node's DAD for the link-local address while the home agent probes it fails the registration (134)" {
+	local hoa=${HOME_NET}160 lla=fe80::160 trig=$HA_DIR/dad-trigger conf0
+	conf0=$(counter nd.dad_conflict)
+	rm -f "$trig" "$trig.ready"
+	ND_TRIGGER=$trig ip netns exec r /usr/bin/python3 "$PROBE" "$R_IF_HOME" "$lla" dad 2 \
+		>"$HA_DIR/dad-probe.out" 2>&1 &
+	local probe_pid=$!
+	lab_wait_for 30 test -e "$trig.ready"
+	sim --hoa "$hoa" --seq 1 --lifetime 25 --flags AHL --wait 6 >"$HA_DIR/dad-sim.out" 2>&1 &
+	local sim_pid=$!
+	lab_wait_for 10 grep -q "DAD for $lla started" "$HA_DIR/ha.log"
+	touch "$trig"
+	wait "$sim_pid" || true
+	wait "$probe_pid" || true
+	echo "sim: $(cat "$HA_DIR/dad-sim.out")"
+	echo "probe: $(cat "$HA_DIR/dad-probe.out")"
+	[[ "$(cat "$HA_DIR/dad-sim.out")" == "BA status=134 seq=1 "* ]]
+	# Not defended: the address was not the home agent's to answer for.
+	[[ "$(cat "$HA_DIR/dad-probe.out")" != *"smac=$HA_MAC"* ]]
+	[ "$(counter nd.dad_conflict)" -eq $((conf0 + 1)) ]
+	grep -q "DAD for $hoa failed: its link-local address $lla is in use" "$HA_DIR/ha.log"
+	no_binding "$hoa"
+}
