@@ -11,6 +11,8 @@
 
 # shellcheck source=tests/lab/topo.sh
 . "$BATS_TEST_DIRNAME/topo.sh"
+# shellcheck source=tests/lab/hastart.bash
+. "$BATS_TEST_DIRNAME/hastart.bash"
 
 SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
@@ -52,27 +54,6 @@ ha_conf() {
 	if [ "$1" = daemon ]; then
 		echo "  proxy-nd: daemon"
 	fi
-}
-
-ha_ready() {
-	"$PLAIN/mip6ctl" -s "$HA_RUN/ha.sock" status >/dev/null 2>&1
-}
-
-ha_start() {
-	ha_conf "$1" >"$HA_DIR/mip6-$1.yaml"
-	# Not through lab_ns: $! must be mip6-priv itself (ip execs it).
-	ip netns exec ha "$PLAIN/mip6-priv" -d -f "$HA_DIR/mip6-$1.yaml" \
-		>>"$HA_DIR/ha.log" 2>&1 </dev/null 3>&- &
-	echo $! >"$HA_DIR/priv.pid"
-	lab_wait_for 15 ha_ready || {
-		echo "the home agent did not start:" >&2
-		cat "$HA_DIR/ha.log" >&2
-		return 1
-	}
-}
-
-ha_stop() {
-	lab_kill_pidfile "$HA_DIR/priv.pid"
 }
 
 ha_role_pid() {
