@@ -47,6 +47,10 @@ teardown() {
 		cat "$TD/bu.log"
 		echo "log:"
 		cat "$TD/log"
+		if [ -e "$TD/ha.log" ]; then
+			echo "ha.log:"
+			cat "$TD/ha.log"
+		fi
 	fi
 }
 
@@ -386,7 +390,11 @@ assert abs(t[1] - t[0] - 6.0) < 0.3, t
 	echo silent >"$TD/mode"
 	ip netns exec ha "$PLAIN/mip6-priv" -d -f "$TD/ha.yaml" 2>"$TD/ha.log" 3>&- &
 	echo $! >"$TD/ha.pid"
-	lab_wait_for 10 lab_file_has "$TD/ha.log" "ha: serving"
+	# Generous: a loaded CI host once took over 10 s here (1 s is usual).
+	lab_wait_for 30 lab_file_has "$TD/ha.log" "ha: serving" || {
+		ps -eo pid,stat,etime,wchan:20,args | grep '[m]ip6-'
+		return 1
+	}
 	lab_capture_start mn-esp r "$R_IF_F1" ip6 and not icmp6
 	mn_start esp.yaml
 	wait_log 1 "accepted seq" 20
