@@ -1035,34 +1035,53 @@ c_hex(struct cctx *x, const struct ynode *n, uint8_t *out, size_t max,
 	return 0;
 }
 
+/*
+ * A global unicast ADDR/PLEN scalar (PLEN 1..128), WHAT it should be for
+ * the type error: KIND names it in the other errors ("prefix",
+ * "address"), NOPLEN says what a missing length lacks ("has no prefix
+ * length (write it as").  The scalar itself into *SP.
+ */
 static int
-c_prefix(struct cctx *x, const struct ynode *n, struct conf_prefix *pfx)
+c_addr_plen(struct cctx *x, const struct ynode *n, const char *what,
+    const char *kind, const char *noplen, struct in6_addr *a,
+    unsigned int *plen, const char **sp)
 {
 	const char	*s;
-	unsigned int	 plen = 0;
-	char		 buf[ADDR_PREFIX_STRLEN];
 
-	if ((s = c_scalar(x, n, "an IPv6 prefix")) == NULL)
+	if ((*sp = s = c_scalar(x, n, what)) == NULL)
 		return -1;
-	switch (addr_parse_prefix(s, &pfx->addr, &plen, 1)) {
+	*plen = 0;
+	switch (addr_parse_prefix(s, a, plen, 1)) {
 	case ADDR_OK:
 		break;
 	case ADDR_ENOPLEN:
-		return c_err(x, n, "'%s' has no prefix length (write it as "
-		    "%s/64)", s, s);
+		return c_err(x, n, "'%s' %s %s/64)", s, noplen, s);
 	case ADDR_EBADPLEN:
 		return c_err(x, n, "bad prefix length in '%s'", s);
 	case ADDR_EPLENRANGE:
 		return c_err(x, n, "prefix length in '%s' out of range "
 		    "(1..%d)", s, ADDR_MAX_PLEN);
 	default:
-		return c_err(x, n, "bad IPv6 prefix '%s'", s);
+		return c_err(x, n, "bad IPv6 %s '%s'", kind, s);
 	}
-	if (plen == 0)
+	if (*plen == 0)
 		return c_err(x, n, "prefix length in '%s' out of range (1..%d)",
 		    s, ADDR_MAX_PLEN);
-	if (!addr_is_global_unicast(&pfx->addr))
-		return c_err(x, n, "'%s' is not a global unicast prefix", s);
+	if (!addr_is_global_unicast(a))
+		return c_err(x, n, "'%s' is not a global unicast %s", s, kind);
+	return 0;
+}
+
+static int
+c_prefix(struct cctx *x, const struct ynode *n, struct conf_prefix *pfx)
+{
+	const char	*s;
+	unsigned int	 plen;
+	char		 buf[ADDR_PREFIX_STRLEN];
+
+	if (c_addr_plen(x, n, "an IPv6 prefix", "prefix", "has no prefix "
+	    "length (write it as", &pfx->addr, &plen, &s) == -1)
+		return -1;
 	if (!addr_host_bits_zero(&pfx->addr, plen)) {
 		addr_mask(&pfx->addr, plen);
 		return c_err(x, n, "'%s' has bits set after the prefix length "
@@ -1440,30 +1459,12 @@ p_hoa(struct cctx *x, const struct ynode *n, void *base)
 {
 	struct conf_mnode	*mn = base;
 	const char		*s;
-	unsigned int		 plen = 0;
+	unsigned int		 plen;
 
-	if ((s = c_scalar(x, n, "an IPv6 address with its prefix length")) ==
-	    NULL)
+	if (c_addr_plen(x, n, "an IPv6 address with its prefix length",
+	    "address", "needs the home prefix length (e.g.", &mn->hoa, &plen,
+	    &s) == -1)
 		return -1;
-	switch (addr_parse_prefix(s, &mn->hoa, &plen, 1)) {
-	case ADDR_OK:
-		break;
-	case ADDR_ENOPLEN:
-		return c_err(x, n, "'%s' needs the home prefix length (e.g. "
-		    "%s/64)", s, s);
-	case ADDR_EBADPLEN:
-		return c_err(x, n, "bad prefix length in '%s'", s);
-	case ADDR_EPLENRANGE:
-		return c_err(x, n, "prefix length in '%s' out of range "
-		    "(1..%d)", s, ADDR_MAX_PLEN);
-	default:
-		return c_err(x, n, "bad IPv6 address '%s'", s);
-	}
-	if (plen == 0)
-		return c_err(x, n, "prefix length in '%s' out of range (1..%d)",
-		    s, ADDR_MAX_PLEN);
-	if (!addr_is_global_unicast(&mn->hoa))
-		return c_err(x, n, "'%s' is not a global unicast address", s);
 	if (plen < ADDR_MAX_PLEN && addr_host_bits_zero(&mn->hoa, plen))
 		return c_err(x, n, "'%s' is the subnet-router anycast address "
 		    "of its prefix, not a home address", s);
