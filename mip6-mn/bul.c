@@ -41,6 +41,7 @@ bul_init(struct bul *b, const struct bul_conf *c, const struct in6_addr *hoa,
 	b->seq_valid = 1;
 	b->flags = MH_BU_F_A | MH_BU_F_H;
 	b->last_status = -1;
+	b->fail_status = -1;
 }
 
 int
@@ -88,7 +89,8 @@ static int
 bul_kernel_ready(const struct bul *b)
 {
 	if (b->away)
-		return b->kstate == BUL_K_AWAY && addr_eq(&b->kcoa, &b->coa);
+		return b->kstate == BUL_K_AWAY && addr_eq(&b->kcoa, &b->coa) &&
+		    addr_eq(&b->kha, &b->ha);
 	return b->kstate == BUL_K_HOME;
 }
 
@@ -106,6 +108,7 @@ bul_kick(struct bul *b, uint64_t now)
 		b->kpending = 1;
 		b->kasked = b->away ? BUL_K_AWAY : BUL_K_HOME;
 		b->kasked_coa = b->coa;
+		b->kasked_ha = b->ha;
 		act = b->away ? BUL_ACT_KERNEL_AWAY : BUL_ACT_KERNEL_HOME;
 	} else if ((b->state == BUL_REGISTERING ||
 	    b->state == BUL_DEREGISTERING) && !b->bu_pending &&
@@ -213,6 +216,7 @@ bul_kernel_reply(struct bul *b, int error, uint64_t now)
 	}
 	b->kstate = b->kasked;
 	b->kcoa = b->kasked_coa;
+	b->kha = b->kasked_ha;
 	return bul_kick(b, now);
 }
 
@@ -261,6 +265,15 @@ bul_ba(struct bul *b, uint8_t status, uint16_t seq, uint16_t lifetime,
 			b->granted = 0;
 			goto out;
 		}
+		/* RFC 6275 11.4.1: a home agent of the DHAAD list that will
+		 * not serve us: the next one (no binding here to keep). */
+		if (b->fallback && !b->registered &&
+		    b->state == BUL_REGISTERING &&
+		    bul_status_next_ha(status)) {
+			b->fail_status = status;
+			act = BUL_ACT_HA_FAILED;
+			goto out;
+		}
 		b->retry_pending = 1;
 		bul_backoff(b, now);
 		goto out;
@@ -306,6 +319,47 @@ bul_ba(struct bul *b, uint8_t status, uint16_t seq, uint16_t lifetime,
 	b->ctr.ba[*res]++;
 	bul_schedule(b);
 	return act;
+}
+
+int
+bul_status_next_ha(uint8_t status)
+{
+	return status >= BA_STATUS_UNSPECIFIED &&
+	    status <= BA_STATUS_NOT_HA_FOR_MN;
+}
+
+int
+bul_set_ha(struct bul *b, const struct in6_addr *ha, uint64_t now)
+{
+	b->ha = *ha;
+	b->registered = 0;
+	b->granted = 0;
+	b->expires = b->refresh_at = 0;
+	b->bu_pending = 0;
+	b->retry_pending = 0;
+	b->resend = 0;
+	b->t_action = 0;
+	b->backoff_ms = 0;
+	b->resync_row = 0;
+	b->tries = 0;
+	if (!b->away) {
+		bul_schedule(b);
+		return 0;
+	}
+	/* A first registration: InitialBindackTimeoutFirstReg again. */
+	b->state = BUL_REGISTERING;
+	return bul_kick(b, now);
+}
+
+void
+bul_halt(struct bul *b, uint64_t now)
+{
+	(void)now;
+	b->bu_pending = 0;
+	b->retry_pending = 0;
+	b->resend = 0;
+	b->t_action = 0;
+	bul_schedule(b);
 }
 
 void
@@ -379,6 +433,14 @@ bul_timer(struct bul *b, uint64_t now)
 			    b->timeout_ms >= b->c.max_ms) {
 				b->state = BUL_HOME;
 				b->bu_pending = 0;
+			} else if (b->fallback && !b->registered &&
+			    b->state == BUL_REGISTERING &&
+			    b->timeout_ms >= b->c.max_ms) {
+				/* RFC 6275 11.4.1, 11.8: unanswered up to
+				 * MAX_BINDACK_TIMEOUT: the next home agent. */
+				b->bu_pending = 0;
+				b->fail_status = -1;
+				act = BUL_ACT_HA_FAILED;
 			} else {
 				b->seq++;
 				b->tries++;

@@ -33,6 +33,10 @@ enum bul_kstate {
 #define BUL_ACT_SEND_BU		0x01	/* send the BU described by the entry */
 #define BUL_ACT_KERNEL_AWAY	0x02	/* IMSG_KR_MN_HOME for coa */
 #define BUL_ACT_KERNEL_HOME	0x04	/* IMSG_KR_MN_AT_HOME */
+/* With `fallback` (a home agent found by DHAAD): this home agent refused
+ * the registration or never answered; the caller tries the next one of
+ * the list (bul_set_ha) or discovers again (RFC 6275 11.4.1). */
+#define BUL_ACT_HA_FAILED	0x08
 
 /* What a BA did to the entry (for logs and counters). */
 enum bul_ba_result {
@@ -79,13 +83,19 @@ struct bul {
 	int		 away;		/* the target: 1 away at coa, 0 home */
 	uint32_t	 lifetime_cap;	/* s, the care-of address's remaining
 					   valid lifetime; 0 none (caller) */
+	int		 fallback;	/* BUL_ACT_HA_FAILED on: the home agent
+					   may be replaced (DHAAD) */
+	int		 fail_status;	/* why the last BUL_ACT_HA_FAILED: the
+					   BA status, -1 no answer */
 
 	/* kernel state */
 	enum bul_kstate	 kstate;
 	struct in6_addr	 kcoa;		/* what BUL_K_AWAY was set up for */
+	struct in6_addr	 kha;		/* and the home agent it points at */
 	int		 kpending;	/* a request is out */
 	enum bul_kstate	 kasked;	/* what it asks for */
 	struct in6_addr	 kasked_coa;
+	struct in6_addr	 kasked_ha;
 
 	/* the BU in flight */
 	uint16_t	 seq;		/* of the last BU sent */
@@ -129,6 +139,14 @@ int	 bul_ba(struct bul *, uint8_t status, uint16_t seq, uint16_t lifetime,
 	    uint16_t refresh, uint64_t now, enum bul_ba_result *);
 /* A Binding Refresh Request from the home agent: refresh now. */
 int	 bul_brr(struct bul *, uint64_t now);
+/* Another home agent (DHAAD's next): a first registration with it, the
+ * away state made again for it.  Returns BUL_ACT_*. */
+int	 bul_set_ha(struct bul *, const struct in6_addr *ha, uint64_t now);
+/* Send nothing more (no home agent to send to) until bul_set_ha. */
+void	 bul_halt(struct bul *, uint64_t now);
+/* 1 when a refusal with this status sends a node with `fallback` to the
+ * next home agent (128-133: the home agent will not serve it). */
+int	 bul_status_next_ha(uint8_t status);
 /* The BU could not be sent (no route yet): try again soon, same timeout. */
 void	 bul_send_failed(struct bul *, uint64_t now);
 #define BUL_SEND_RETRY_MS	100

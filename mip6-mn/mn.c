@@ -188,6 +188,11 @@ mn_kernel_request(uint32_t type)
 void
 mn_act(int act)
 {
+	if (act & BUL_ACT_HA_FAILED) {
+		/* The next home agent of the DHAAD list (mn_act again). */
+		mndhaad_ha_failed();
+		act &= ~BUL_ACT_HA_FAILED;
+	}
 	if (act & BUL_ACT_KERNEL_AWAY)
 		mn_kernel_request(IMSG_KR_MN_HOME);
 	if (act & BUL_ACT_KERNEL_HOME)
@@ -295,9 +300,15 @@ mn_evaluate(void)
 	mn_router(&d);
 	if (mn.dhaad) {
 		/* No home agent yet: ask for one from the care-of address. */
-		if (d.where == MV_AWAY)
+		if (d.where == MV_AWAY) {
 			mndhaad_away(&d.coa);
-		return;
+			return;
+		}
+		/* Home after a DHAAD list was used up: the away state goes
+		 * (the deregistration to the last home agent tried). */
+		if (d.where != MV_HOME || (mn.bul.state == BUL_HOME &&
+		    mn.bul.kstate != BUL_K_AWAY))
+			return;
 	}
 	switch (d.where) {
 	case MV_HOME:

@@ -29,7 +29,12 @@ struct mn_counters {
 	uint64_t	 dhaad_tx_request, dhaad_rx_reply, dhaad_reply_ignored;
 	uint64_t	 dhaad_gave_up, mpd_tx_solicit, mpd_rx_adv;
 	uint64_t	 mpd_adv_ignored;
+	uint64_t	 dhaad_next_ha;		/* went on to the list's next */
+	uint64_t	 dhaad_list_done;	/* none of the list: DHAAD again */
 };
+
+/* The home agents of the last DHAAD reply, in its (preference) order. */
+#define MN_MAX_HAS	8
 
 struct mn_engine {
 	struct bul		 bul;
@@ -43,6 +48,12 @@ struct mn_engine {
 	uint64_t		 moved_at;	/* ms, last decision change */
 	uint64_t		 handover_ms;	/* last decision change to BA */
 	int			 dhaad;		/* no home agent configured */
+	struct in6_addr		 has[MN_MAX_HAS];	/* DHAAD's list */
+	size_t			 nhas;
+	size_t			 ha_cur;		/* has[ha_cur] is bul.ha */
+	int			 ha_fail[MN_MAX_HAS];	/* status that made us
+						   leave it, -1 no answer,
+						   -2 not tried / in use */
 	uint32_t		 router_ifindex;	/* last IMSG_KR_MN_ROUTER: */
 	uint64_t		 router_up_at;		/* for that link */
 	enum mv_where		 router_where;

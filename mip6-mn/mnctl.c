@@ -34,6 +34,19 @@ fb_printf(struct fbuf *f, const char *fmt, ...)
 		f->len += (size_t)n;
 }
 
+/* One home agent of DHAAD's list: in-use, refused, no-answer, untried. */
+static const char *
+mn_ha_state(const struct mn_engine *e, size_t i)
+{
+	if (e->ha_fail[i] >= 0)
+		return "refused";
+	if (e->ha_fail[i] == -1)
+		return "no-answer";
+	if (i == e->ha_cur && !e->dhaad)
+		return "in-use";
+	return "untried";
+}
+
 size_t
 mn_format_bul(char *buf, size_t size, int json, const struct mn_engine *e,
     uint64_t now)
@@ -43,6 +56,8 @@ mn_format_bul(char *buf, size_t size, int json, const struct mn_engine *e,
 	char			 hoa[INET6_ADDRSTRLEN], ha[INET6_ADDRSTRLEN];
 	char			 coa[INET6_ADDRSTRLEN];
 	const char		*ifname;
+	char			 x[INET6_ADDRSTRLEN];
+	size_t			 i;
 	uint32_t		 asked = b->c.lifetime;
 
 	if (size > 0)
@@ -69,16 +84,38 @@ mn_format_bul(char *buf, size_t size, int json, const struct mn_engine *e,
 		else
 			fb_printf(&f, "%d", b->last_status);
 		fb_printf(&f, ",\"last_status_text\":\"%s\","
-		    "\"handover_ms\":%llu}]}\n", bul_status_str(b->last_status),
+		    "\"handover_ms\":%llu", bul_status_str(b->last_status),
 		    (unsigned long long)e->handover_ms);
+		/* DHAAD's list, in its order, and where we are in it. */
+		fb_printf(&f, ",\"home_agents\":[");
+		for (i = 0; i < e->nhas && i < MN_MAX_HAS; i++) {
+			inet_ntop(AF_INET6, &e->has[i], x, sizeof(x));
+			fb_printf(&f, "%s{\"address\":\"%s\",\"state\":\"%s\","
+			    "\"status\":", i ? "," : "", x, mn_ha_state(e, i));
+			if (e->ha_fail[i] >= 0)
+				fb_printf(&f, "%d}", e->ha_fail[i]);
+			else
+				fb_printf(&f, "null}");
+		}
+		fb_printf(&f, "]}]}\n");
 		return f.len;
 	}
 	fb_printf(&f, "home-address     %s\n", hoa);
 	if (e->dhaad)
-		fb_printf(&f, "home-agent       none (dhaad: not found "
-		    "yet)\n");
+		fb_printf(&f, "home-agent       none (dhaad: %s)\n",
+		    e->nhas > 0 ? "none of the list accepted, asking again" :
+		    "not found yet");
 	else
 		fb_printf(&f, "home-agent       %s\n", ha);
+	for (i = 0; i < e->nhas && i < MN_MAX_HAS; i++) {
+		inet_ntop(AF_INET6, &e->has[i], x, sizeof(x));
+		fb_printf(&f, "%s%s %s", i ? ", " : "home-agents      ", x,
+		    mn_ha_state(e, i));
+		if (e->ha_fail[i] >= 0)
+			fb_printf(&f, " %d", e->ha_fail[i]);
+		if (i + 1 == e->nhas)
+			fb_printf(&f, "\n");
+	}
 	if (b->away)
 		fb_printf(&f, "care-of-address  %s on %s\n", coa,
 		    ifname[0] ? ifname : "?");
@@ -172,6 +209,8 @@ mn_format_stats(char *buf, size_t size, int json, const struct mn_engine *e)
 	stat1(&f, json, &first, "dhaad.rx_reply", c->dhaad_rx_reply);
 	stat1(&f, json, &first, "dhaad.reply_ignored", c->dhaad_reply_ignored);
 	stat1(&f, json, &first, "dhaad.gave_up", c->dhaad_gave_up);
+	stat1(&f, json, &first, "dhaad.next_home_agent", c->dhaad_next_ha);
+	stat1(&f, json, &first, "dhaad.list_used_up", c->dhaad_list_done);
 	stat1(&f, json, &first, "mpd.tx_solicitation", c->mpd_tx_solicit);
 	stat1(&f, json, &first, "mpd.rx_advertisement", c->mpd_rx_adv);
 	stat1(&f, json, &first, "mpd.advertisement_ignored",

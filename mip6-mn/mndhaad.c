@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <bsd/stdlib.h>
@@ -132,6 +133,11 @@ mnd_request_timer(evutil_socket_t fd, short ev, void *arg)
 {
 	if (!mndhaad.active || mndhaad.known)
 		return;
+	if (mndhaad.tries == 0) {
+		/* The back-off after a used-up list ended. */
+		mnd_send_request();
+		return;
+	}
 	if (mndhaad.tries > DHAAD_RETRIES) {
 		mndhaad.active = 0;
 		mn.ctr.dhaad_gave_up++;
@@ -143,12 +149,25 @@ mnd_request_timer(evutil_socket_t fd, short ev, void *arg)
 	mnd_send_request();
 }
 
+/* 1 when a is inside the home prefix and is not the home address. */
+static int
+mnd_on_home_link(const struct in6_addr *a)
+{
+	const struct mip6_conf	*c = role_conf();
+	unsigned int		 i;
+
+	for (i = 0; i < c->mn.hoa_plen; i++)
+		if ((a->s6_addr[i / 8] ^ c->mn.hoa.s6_addr[i / 8]) &
+		    (0x80 >> (i % 8)))
+			return 0;
+	return memcmp(a, &c->mn.hoa, sizeof(*a)) != 0;
+}
+
 static void
 mnd_reply(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 {
-	const struct mip6_conf	*c = role_conf();
-	struct in6_addr		 ha, net_ha, net_hoa;
-	unsigned int		 i;
+	struct in6_addr		 ha;
+	size_t			 i, j, n = 0;
 	char			 a[INET6_ADDRSTRLEN];
 
 	if (!mndhaad.active || m->id != mndhaad.id || m->nhas == 0 ||
@@ -157,31 +176,91 @@ mnd_reply(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 		mn.ctr.dhaad_reply_ignored++;
 		return;
 	}
-	/* The first one: the list comes by preference (RFC 6275 11.4.1).
-	 * A home agent lives on the home link: inside the home prefix. */
-	icmp6mip_reply_addr(m, 0, &ha);
-	net_ha = ha;
-	net_hoa = c->mn.hoa;
-	for (i = c->mn.hoa_plen; i < 128; i++) {
-		net_ha.s6_addr[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
-		net_hoa.s6_addr[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+	/* The list comes by preference (RFC 6275 11.4.1): kept in its
+	 * order, each one tried in turn.  A home agent lives on the home
+	 * link: inside the home prefix; the others are left out. */
+	for (i = 0; i < m->nhas && n < MN_MAX_HAS; i++) {
+		icmp6mip_reply_addr(m, i, &ha);
+		if (!mnd_on_home_link(&ha)) {
+			log_warnx("DHAAD reply names %s, not on the home link",
+			    inet_ntop(AF_INET6, &ha, a, sizeof(a)));
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (memcmp(&mn.has[j], &ha, sizeof(ha)) == 0)
+				break;
+		if (j == n) {
+			mn.has[n] = ha;
+			mn.ha_fail[n++] = -2;
+		}
 	}
-	if (memcmp(&net_ha, &net_hoa, sizeof(net_ha)) != 0 ||
-	    memcmp(&ha, &c->mn.hoa, sizeof(ha)) == 0) {
+	if (n == 0) {
 		mn.ctr.dhaad_reply_ignored++;
-		log_warnx("DHAAD reply names %s, not on the home link",
-		    inet_ntop(AF_INET6, &ha, a, sizeof(a)));
 		return;
 	}
+	mn.nhas = n;
+	mn.ha_cur = 0;
 	mn.ctr.dhaad_rx_reply++;
 	mndhaad.active = 0;
 	mndhaad.known = 1;
 	evtimer_del(mnd_ev_req);
-	log_info("home agent %s found by DHAAD (%zu listed)",
-	    inet_ntop(AF_INET6, &ha, a, sizeof(a)), m->nhas);
-	mn.bul.ha = ha;
+	log_info("home agent %s found by DHAAD (%zu listed, %zu usable)",
+	    inet_ntop(AF_INET6, &mn.has[0], a, sizeof(a)), m->nhas, n);
 	mn.dhaad = 0;
+	mn.bul.fallback = 1;
+	if (mn.bul.away || mn.bul.state != BUL_HOME)
+		/* Discovered again (the last list was used up). */
+		mn_act(bul_set_ha(&mn.bul, &mn.has[0], mn_now()));
+	else
+		mn.bul.ha = mn.has[0];
 	mn_evaluate();
+}
+
+void
+mndhaad_ha_failed(void)
+{
+	char		 a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	char		 why[64];
+	uint32_t	 delay;
+	int		 st = mn.bul.fail_status;
+
+	if (!mndhaad.known || mn.nhas == 0)
+		return;
+	inet_ntop(AF_INET6, &mn.bul.ha, a, sizeof(a));
+	if (st < 0)
+		snprintf(why, sizeof(why), "did not answer");
+	else
+		snprintf(why, sizeof(why), "refused: %d (%s)", st,
+		    bul_status_str(st));
+	if (mn.ha_cur < mn.nhas)
+		mn.ha_fail[mn.ha_cur] = st;
+	if (mn.ha_cur + 1 < mn.nhas) {
+		mn.ha_cur++;
+		mn.ctr.dhaad_next_ha++;
+		log_warnx("home agent %s %s; trying the next one of the DHAAD "
+		    "list: %s (%zu of %zu)", a, why, inet_ntop(AF_INET6,
+		    &mn.has[mn.ha_cur], b, sizeof(b)), mn.ha_cur + 1, mn.nhas);
+		mn.ha_fail[mn.ha_cur] = -2;
+		mn_act(bul_set_ha(&mn.bul, &mn.has[mn.ha_cur], mn_now()));
+		return;
+	}
+	/* None of the list: ask again (after a back-off, the same list
+	 * may come back), from the care-of address in use. */
+	mn.ctr.dhaad_list_done++;
+	mndhaad.known = 0;
+	mn.dhaad = 1;
+	bul_halt(&mn.bul, mn_now());
+	mn_act(0);
+	if (mndhaad.rounds < 4)
+		mndhaad.rounds++;
+	delay = INITIAL_DHAAD_TIMEOUT_MS << (mndhaad.rounds - 1);
+	log_warnx("home agent %s %s; none of the %zu home agents of the DHAAD "
+	    "list accepted: DHAAD again in %u ms", a, why, mn.nhas, delay);
+	mndhaad.active = 1;
+	mndhaad.coa = mn.bul.coa;
+	mndhaad.tries = 0;
+	mndhaad.timeout_ms = INITIAL_DHAAD_TIMEOUT_MS;
+	mnd_arm(mnd_ev_req, delay);
 }
 
 void
@@ -191,6 +270,7 @@ mndhaad_ba(uint8_t status)
 		return;
 	if (mn.bul.state != BUL_REGISTERED)
 		return;
+	mndhaad.rounds = 0;
 	/* Status 1: prefix discovery necessary; or nothing learnt yet. */
 	if ((status == BA_STATUS_PREFIX_DISCOV || mndhaad.prefix_expires == 0) &&
 	    !mndhaad.mps_pending) {

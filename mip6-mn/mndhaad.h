@@ -5,7 +5,10 @@
  *   - away without a home agent: a DHAAD Request (144) from the care-of
  *     address to the Home Agents anycast address of the home prefix,
  *     retransmitted after INITIAL_DHAAD_TIMEOUT doubling, DHAAD_RETRIES
- *     times; the first address of the Reply (145) becomes the home agent;
+ *     times; the Reply's (145) list is kept in its order and its first
+ *     address becomes the home agent; one that refuses (BA 128-133) or
+ *     never answers (MAX_BINDACK_TIMEOUT) makes way for the next, and
+ *     when the list is used up the discovery starts again;
  *   - registered: a Mobile Prefix Solicitation (146) to the home agent
  *     (at the first registration, after a BA with status 1, and when the
  *     home prefix's lifetime learnt from the last advertisement nears its
@@ -28,6 +31,7 @@ struct mndhaad_state {
 	uint16_t	 id;		/* of the request in flight */
 	uint32_t	 tries;
 	uint32_t	 timeout_ms;
+	uint32_t	 rounds;	/* lists used up in a row */
 	/* mobile prefix discovery */
 	uint16_t	 mps_id;
 	int		 mps_pending;
@@ -45,5 +49,9 @@ void	 mndhaad_init(void);
 void	 mndhaad_away(const struct in6_addr *coa);
 /* The BUL's state changed or a BA came: ask for prefixes when due. */
 void	 mndhaad_ba(uint8_t status);
+/* BUL_ACT_HA_FAILED: the home agent in use refused or did not answer:
+ * the next of the reply's list, or (none left) DHAAD again after a
+ * back-off (RFC 6275 11.4.1). */
+void	 mndhaad_ha_failed(void);
 
 #endif

@@ -181,3 +181,23 @@ unit() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Done "*" runs in "* ]]
 }
+
+@test "bul: with a DHAAD list a refusal 128-133 hands over to the next home agent (away state made again, 1.5 s first-registration timeout)" {
+	unit test_mn_bul dhaad_refusal_goes_to_next_home_agent
+}
+
+@test "bul: 134, a refused refresh and any refusal of a configured home agent keep the home agent and back off" {
+	unit test_mn_bul dhaad_other_refusals_back_off
+}
+
+@test "bul: with a DHAAD list a BU unanswered at max-bindack-timeout hands over to the next home agent; a configured one is tried for ever" {
+	unit test_mn_bul dhaad_unanswered_goes_to_next_home_agent
+}
+
+@test "bul: halted (DHAAD list used up) nothing goes until a home agent is named" {
+	unit test_mn_bul halt_sends_nothing
+}
+
+@test "show bul: the DHAAD list with each home agent's state (refused N, no-answer, in-use, untried), text and JSON" {
+	unit test_mn_bul show_bul_home_agent_list
+}

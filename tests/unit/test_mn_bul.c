@@ -499,6 +499,150 @@ show_bul_text_and_json(void)
 	free(e);
 }
 
+/* show bul with DHAAD's list: each home agent and what it did. */
+static void
+show_bul_home_agent_list(void)
+{
+	struct mn_engine	*e = calloc(1, sizeof(*e));
+	char			 buf[4096];
+
+	setup();
+	go_away("2001:db8:f1::10", 0);
+	accept_now(10);
+	e->bul = b;
+	e->nhas = 3;
+	e->has[0] = A("2001:db8:1::a");
+	e->has[1] = A("2001:db8:1::2");
+	e->has[2] = A("2001:db8:1::b");
+	e->ha_fail[0] = 133;
+	e->ha_fail[1] = -2;
+	e->ha_fail[2] = -2;
+	e->ha_cur = 1;
+	(void)mn_format_bul(buf, sizeof(buf), 0, e, 20000);
+	CHECK(strstr(buf, "home-agents      2001:db8:1::a refused 133, "
+	    "2001:db8:1::2 in-use, 2001:db8:1::b untried\n") != NULL);
+	(void)mn_format_bul(buf, sizeof(buf), 1, e, 20000);
+	CHECK(strstr(buf, "\"home_agents\":[{\"address\":\"2001:db8:1::a\","
+	    "\"state\":\"refused\",\"status\":133},{\"address\":"
+	    "\"2001:db8:1::2\",\"state\":\"in-use\",\"status\":null},"
+	    "{\"address\":\"2001:db8:1::b\",\"state\":\"untried\","
+	    "\"status\":null}]}]}\n") != NULL);
+	e->ha_fail[1] = -1;
+	e->ha_fail[2] = 129;
+	e->dhaad = 1;
+	(void)mn_format_bul(buf, sizeof(buf), 0, e, 20000);
+	CHECK(strstr(buf, "home-agent       none (dhaad: none of the list "
+	    "accepted, asking again)\n") != NULL);
+	CHECK(strstr(buf, "2001:db8:1::2 no-answer, 2001:db8:1::b refused "
+	    "129\n") != NULL);
+	(void)mn_format_stats(buf, sizeof(buf), 0, e);
+	CHECK(strstr(buf, "dhaad.next_home_agent        0\n") != NULL);
+	CHECK(strstr(buf, "dhaad.list_used_up           0\n") != NULL);
+	free(e);
+}
+
+/* DHAAD's list (fallback on): a refusal 128-133 hands over to the caller,
+ * which names the next home agent; the away state is made again for it
+ * and the BU waits InitialBindackTimeoutFirstReg (RFC 6275 11.4.1). */
+static void
+dhaad_refusal_goes_to_next_home_agent(void)
+{
+	struct in6_addr		 ha2 = A("2001:db8:1::a");
+	enum bul_ba_result	 r;
+	int			 st;
+
+	for (st = 128; st <= 133; st++) {
+		setup();
+		b.fallback = 1;
+		go_away("2001:db8:f1::10", 0);
+		CHECK(bul_ba(&b, (uint8_t)st, b.seq, 0, 0, 100, &r) ==
+		    BUL_ACT_HA_FAILED);
+		CHECK(r == BUL_BA_REJECTED);
+		CHECK(b.fail_status == st);
+		CHECK(!b.bu_pending && !b.retry_pending && b.t_action == 0);
+		CHECK(bul_timer(&b, 60000) == 0);
+		CHECK(bul_set_ha(&b, &ha2, 200) == BUL_ACT_KERNEL_AWAY);
+		CHECK(memcmp(&b.kasked_ha, &ha2, sizeof(ha2)) == 0);
+		CHECK(bul_kernel_reply(&b, 0, 250) == BUL_ACT_SEND_BU);
+		CHECK(b.timeout_ms == 1500);
+		CHECK(memcmp(&b.ha, &ha2, sizeof(ha2)) == 0);
+		accept_now(300);
+		CHECK(b.state == BUL_REGISTERED);
+	}
+}
+
+/* Other refusals keep the home agent and back off, and so does every
+ * refusal without fallback (a configured home agent) or of a refresh
+ * (the binding there still runs). */
+static void
+dhaad_other_refusals_back_off(void)
+{
+	enum bul_ba_result	 r;
+
+	setup();
+	b.fallback = 1;
+	go_away("2001:db8:f1::10", 0);
+	CHECK(bul_ba(&b, 134, b.seq, 0, 0, 100, &r) == 0);
+	CHECK(b.retry_pending && b.t_action == 1100);
+	setup();
+	go_away("2001:db8:f1::10", 0);
+	CHECK(bul_ba(&b, 129, b.seq, 0, 0, 100, &r) == 0);
+	CHECK(b.retry_pending && b.t_action == 1100);
+	setup();
+	b.fallback = 1;
+	go_away("2001:db8:f1::10", 0);
+	accept_now(100);
+	CHECK(bul_brr(&b, 1000) == BUL_ACT_SEND_BU);
+	CHECK(bul_ba(&b, 129, b.seq, 0, 0, 1100, &r) == 0);
+	CHECK(b.retry_pending);
+}
+
+/* Unanswered: the BUs go at 0, 1.5, 4.5 s (max 4 s), and once the one
+ * sent with the timeout at its maximum is unanswered too, the caller is
+ * told; without fallback the BU goes on at the maximum. */
+static void
+dhaad_unanswered_goes_to_next_home_agent(void)
+{
+	uint64_t	 t[] = { 1500, 4500 };
+	size_t		 i;
+
+	setup();
+	b.c.max_ms = 4000;
+	b.fallback = 1;
+	go_away("2001:db8:f1::10", 0);
+	for (i = 0; i < 2; i++) {
+		CHECK(bul_timer(&b, t[i] - 1) == 0);
+		CHECK(bul_timer(&b, t[i]) == BUL_ACT_SEND_BU);
+	}
+	CHECK(b.timeout_ms == 4000);
+	CHECK(bul_timer(&b, 8499) == 0);
+	CHECK(bul_timer(&b, 8500) == BUL_ACT_HA_FAILED);
+	CHECK(b.fail_status == -1 && !b.bu_pending && b.next == 0);
+	CHECK(b.ctr.bu_sent == 3);
+	setup();
+	b.c.max_ms = 4000;
+	go_away("2001:db8:f1::10", 0);
+	CHECK(bul_timer(&b, 1500) == BUL_ACT_SEND_BU);
+	CHECK(bul_timer(&b, 4500) == BUL_ACT_SEND_BU);
+	CHECK(bul_timer(&b, 8500) == BUL_ACT_SEND_BU);
+	CHECK(bul_timer(&b, 12500) == BUL_ACT_SEND_BU);
+}
+
+/* bul_halt: nothing more goes until a home agent is named. */
+static void
+halt_sends_nothing(void)
+{
+	struct in6_addr	 ha2 = A("2001:db8:1::a");
+
+	setup();
+	b.fallback = 1;
+	go_away("2001:db8:f1::10", 0);
+	bul_halt(&b, 10);
+	CHECK(b.next == 0);
+	CHECK(bul_timer(&b, 100000) == 0);
+	CHECK(bul_set_ha(&b, &ha2, 100000) == BUL_ACT_KERNEL_AWAY);
+}
+
 static const struct check_case cases[] = {
 	{ "kernel_first_then_bu", kernel_first_then_bu },
 	{ "retransmission_doubles_to_max", retransmission_doubles_to_max },
@@ -532,6 +676,13 @@ static const struct check_case cases[] = {
 	    send_failure_retried_without_doubling },
 	{ "move_while_kernel_works", move_while_kernel_works },
 	{ "show_bul_text_and_json", show_bul_text_and_json },
+	{ "dhaad_refusal_goes_to_next_home_agent",
+	    dhaad_refusal_goes_to_next_home_agent },
+	{ "dhaad_other_refusals_back_off", dhaad_other_refusals_back_off },
+	{ "dhaad_unanswered_goes_to_next_home_agent",
+	    dhaad_unanswered_goes_to_next_home_agent },
+	{ "halt_sends_nothing", halt_sends_nothing },
+	{ "show_bul_home_agent_list", show_bul_home_agent_list },
 };
 
 int
