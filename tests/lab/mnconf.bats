@@ -1,0 +1,231 @@
+#!/usr/bin/env bats
+# The mobile node (mip6-mn) against RFC 6275 behaviour a conformance
+# tester checks, with tester nodes playing the home agents: several fake
+# home agents and a DHAAD responder on the home link
+# (tests/lab/fake_has.py, scapy: an independent decoder of what goes on
+# the wire).  Section 11.4.1: the home agents of a DHAAD reply are tried
+# in its order; one that refuses or never answers makes way for the next;
+# when none is left the node asks again.
+#
+# Runs inside the user-mode Linux guest: tests/run.sh tests/lab/mnconf.bats.
+
+# shellcheck source=tests/lab/topo.sh
+. "$BATS_TEST_DIRNAME/topo.sh"
+
+SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
+TD=/run/mnconf-lab
+HA_A=${HOME_NET}a
+HA_B=${HOME_NET}b
+
+setup_file() {
+	rm -rf "$TD"
+	mkdir -p "$TD/ctl" "$TD/chroot"
+	chmod 0755 "$TD" "$TD/chroot"
+	mn_conf 1500ms 1s 32s >"$TD/dhaad.yaml"
+	mn_conf 500ms 500ms 2s >"$TD/fast.yaml"
+	lab_topo_up none
+	# The fake home agents' addresses, the anycast one too (r resolves
+	# it on the home link); no mip6-ha runs in this suite.
+	ip -n ha address add "$HA_A/64" dev "$HA_IF" nodad
+	ip -n ha address add "$HA_B/64" dev "$HA_IF" nodad
+	ip -n ha address add "$HA_ANYCAST/64" dev "$HA_IF" nodad
+	ip netns exec ha /usr/bin/python3 "$BATS_TEST_DIRNAME/fake_has.py" \
+	    "$HA_IF" "$TD" "$HA_ANYCAST" "$HA_ADDR" "$HA_A" "$HA_B" \
+	    2>"$TD/fake.err" 3>&- &
+	echo $! >"$TD/fake.pid"
+	lab_wait_for 60 test -e "$TD/ready" || {
+		cat "$TD/fake.err" >&2
+		return 1
+	}
+}
+
+teardown() {
+	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
+		mn_stop
+		echo "fake_has.py stderr:"
+		cat "$TD/fake.err"
+		echo "dhaad.log:"
+		cat "$TD/dhaad.log"
+		echo "bu.log:"
+		cat "$TD/bu.log"
+		echo "log:"
+		cat "$TD/log"
+	fi
+}
+
+teardown_file() {
+	mn_stop
+	lab_kill_pidfile "$TD/fake.pid"
+	lab_topo_down
+}
+
+# mn_conf FIRST-REG INITIAL MAX: home-agent: dhaad, no IPsec.
+mn_conf() {
+	cat <<-EOF
+	common:
+	  log-level: debug
+	  control-dir: $TD/ctl
+	  chroot: $TD/chroot
+	mobile-node:
+	  home-address: $MN_HOA/64
+	  home-agent: dhaad
+	  interfaces: [$MN_IF]
+	  lifetime: 60s
+	  initial-bindack-timeout-first-reg: $1
+	  initial-bindack-timeout: $2
+	  max-bindack-timeout: $3
+	  route-optimization: none
+	  ipsec: disabled
+	EOF
+}
+
+# mn_start CONF: mip6-priv with the mobile node in namespace mn, fresh
+# logs of the fake home agents.
+mn_start() {
+	mn_stop
+	: >"$TD/bu.log"
+	: >"$TD/dhaad.log"
+	: >"$TD/log"
+	ip netns exec mn "$PLAIN/mip6-priv" -d -f "$TD/$1" 2>"$TD/log" 3>&- &
+	echo $! >"$TD/mn.pid"
+}
+
+mn_stop() {
+	lab_kill_pidfile "$TD/mn.pid"
+}
+
+# The mobile node on foreign link 1 with its care-of address there.
+mn_on_f1() {
+	[ "$(lab_mn_link)" = f1 ] || lab_move_mn f1
+	lab_wait_addr mn "$MN_IF" "$F1_NET" 15 >/dev/null
+}
+
+# modes HA=MODE...: what each fake home agent answers.
+modes() {
+	local kv
+	rm -f "$TD"/mode.*
+	for kv in "$@"; do
+		echo "${kv#*=}" >"$TD/mode.${kv%%=*}"
+	done
+}
+
+ctl() {
+	ip netns exec mn "$PLAIN/mip6ctl" -s "$TD/ctl/mn.sock" "$@"
+}
+
+registered_with() {
+	ctl show bul 2>/dev/null | grep -q "home-agent       $1\$" &&
+	    ctl show bul 2>/dev/null | grep -q "state            registered"
+}
+
+# mnstat NAME: a counter of show stats.
+mnstat() {
+	ctl show stats | while read -r n v; do
+		[ "$n" = "$1" ] && echo "$v"
+	done
+}
+
+# The BUs one home agent saw (lines of bu.log).
+bus_to() {
+	grep " ha=$1 " "$TD/bu.log" || true
+}
+
+@test "DHAAD list: the first home agent refuses (133), the node registers with the next one in the reply's order" {
+	mn_on_f1
+	echo "$HA_A $HA_ADDR $HA_B" >"$TD/halist"
+	modes "$HA_A=reject 133" "$HA_ADDR=accept" "$HA_B=accept"
+	mn_start dhaad.yaml
+	lab_wait_for 30 registered_with "$HA_ADDR"
+	run ctl show bul
+	echo "$output"
+	[[ "$output" == *"home-agents      $HA_A refused 133, $HA_ADDR in-use, $HA_B untried"* ]]
+	cat "$TD/bu.log"
+	# One BU to the refusing one, then the next one; none to the third.
+	[ "$(bus_to "$HA_A" | wc -l)" -eq 1 ]
+	[ "$(bus_to "$HA_ADDR" | wc -l)" -ge 1 ]
+	[ -z "$(bus_to "$HA_B")" ]
+	# Both from the care-of address with the home address option, A and H.
+	run bus_to "$HA_ADDR"
+	[[ "$output" == *"src=$MN_COA_F1 hoa=$MN_HOA "* ]]
+	[[ "$output" == *"flags=0xc000"* ]]
+	# The first BU in the log went to the refusing one.
+	[[ "$(head -1 "$TD/bu.log")" == *" ha=$HA_A "* ]]
+	[ "$(mnstat dhaad.next_home_agent)" = 1 ]
+	[ "$(mnstat dhaad.list_used_up)" = 0 ]
+	[ "$(mnstat ba_status.133)" = 1 ]
+	# The tunnel points at the home agent that accepted.
+	run ip -n mn -6 tunnel show mip6mn0
+	echo "$output"
+	[[ "$output" == *"remote $HA_ADDR "* ]]
+	run ctl show bul -j
+	[[ "$output" == *'"home_agents":[{"address":"'"$HA_A"'","state":"refused","status":133}'* ]]
+	mn_stop
+}
+
+@test "DHAAD list: a home agent that never answers is left after max-bindack-timeout for the next one" {
+	mn_on_f1
+	echo "$HA_B $HA_ADDR" >"$TD/halist"
+	modes "$HA_B=silent" "$HA_ADDR=accept"
+	mn_start fast.yaml
+	lab_wait_for 40 registered_with "$HA_ADDR"
+	run ctl show bul
+	echo "$output"
+	[[ "$output" == *"home-agents      $HA_B no-answer, $HA_ADDR in-use"* ]]
+	cat "$TD/bu.log"
+	# 0.5 s, 1 s, then 2 s (the maximum) unanswered: three BUs, then
+	# the next home agent about 3.5 s after the first.
+	[ "$(bus_to "$HA_B" | wc -l)" -eq 3 ]
+	run /usr/bin/python3 -c '
+import sys
+ls = [dict(w.split("=", 1) for w in l.split()) for l in open(sys.argv[1])]
+tb = [float(l["t"]) for l in ls if l["ha"] == sys.argv[2]]
+ta = [float(l["t"]) for l in ls if l["ha"] == sys.argv[3]]
+print("to the silent one", [round(t - tb[0], 2) for t in tb],
+      "next after", round(ta[0] - tb[0], 2))
+assert ta[0] > tb[-1]
+assert 3.0 <= ta[0] - tb[0] <= 6.0
+' "$TD/bu.log" "$HA_B" "$HA_ADDR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(mnstat dhaad.next_home_agent)" = 1 ]
+	mn_stop
+}
+
+@test "DHAAD list used up (every home agent refuses): DHAAD again about 3 s later, then the new reply's home agent" {
+	mn_on_f1
+	echo "$HA_A $HA_B" >"$TD/halist"
+	modes "$HA_A=reject 129" "$HA_B=reject 130" "$HA_ADDR=accept"
+	mn_start dhaad.yaml
+	lab_wait_for 20 grep -q "ha=$HA_B" "$TD/bu.log"
+	# The next reply names another home agent.
+	echo "$HA_ADDR" >"$TD/halist"
+	lab_wait_for 30 registered_with "$HA_ADDR"
+	cat "$TD/dhaad.log" "$TD/bu.log"
+	run ctl show bul
+	echo "$output"
+	[[ "$output" == *"home-agents      $HA_ADDR in-use"* ]]
+	[ "$(mnstat dhaad.list_used_up)" = 1 ]
+	[ "$(mnstat dhaad.next_home_agent)" = 1 ]
+	[ "$(bus_to "$HA_A" | wc -l)" -eq 1 ]
+	[ "$(bus_to "$HA_B" | wc -l)" -eq 1 ]
+	# Two requests from the care-of address, the second 3 s (back-off)
+	# after the last refusal, with a new identifier.
+	run /usr/bin/python3 -c '
+import sys
+d = [dict(w.split("=", 1) for w in l.split()) for l in open(sys.argv[1])]
+b = [dict(w.split("=", 1) for w in l.split()) for l in open(sys.argv[2])]
+assert len(d) == 2, d
+assert all(x["src"] == sys.argv[3] for x in d), d
+assert d[0]["id"] != d[1]["id"], d
+last_refused = [float(x["t"]) for x in b if x["ha"] == sys.argv[4]][0]
+gap = float(d[1]["t"]) - last_refused
+print("second request", round(gap, 2), "s after the last refusal")
+assert 2.5 <= gap <= 6.0, gap
+' "$TD/dhaad.log" "$TD/bu.log" "$MN_COA_F1" "$HA_B"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run ip -n mn -6 tunnel show mip6mn0
+	[[ "$output" == *"remote $HA_ADDR "* ]]
+	mn_stop
+}
