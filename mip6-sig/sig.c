@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "addr.h"
 #include "config.h"
 #include "control.h"
@@ -119,6 +121,9 @@ sig_apply_conf(const struct mip6_conf *c)
 	s->cc.max = c->sig.max_bindings;
 	s->rr.life_s = c->sig.nonce_lifetime;
 	s->rr.regen_s = sig_regen(c->sig.nonce_lifetime);
+	/* RFC 6275 5.2.7: a new Kcn with every nonce; a nonce keeps the Kcn
+	 * it was issued under, its index names both. */
+	s->rr.kcn_regen_s = s->rr.regen_s;
 	s->in_rate.per_s = c->sig.rate_limit;
 	s->be_peer.per_s = c->sig.rate_limit;
 	s->be_rate = c->sig.be_rate;
@@ -136,7 +141,8 @@ sig_init(const struct mip6_conf *c)
 		fatal("%s", __func__);
 	sig_env = s;
 	if (rr_table_init(&s->rr, (time_t)sig_now(),
-	    sig_regen(c->sig.nonce_lifetime), 0) == -1)
+	    sig_regen(c->sig.nonce_lifetime),
+	    sig_regen(c->sig.nonce_lifetime)) == -1)
 		fatalx("return routability: no random numbers");
 	cc_init(&s->cc, c->sig.max_bindings);
 	cn_rate_init(&s->in_rate, c->sig.rate_limit);
@@ -214,9 +220,14 @@ sig_tick(evutil_socket_t fd, short ev, void *arg)
 	struct cn_entry	*e, *next;
 	int64_t		 now = sig_now();
 	char		 a[ADDR_STRLEN];
+	uint8_t		 kcn[MIP6_KCN_LEN];
 
+	memcpy(kcn, s->rr.kcn, sizeof(kcn));
 	if (rr_table_tick(&s->rr, (time_t)now) == -1)
 		log_warnx("return routability: no random numbers for a nonce");
+	else if (CRYPTO_memcmp(kcn, s->rr.kcn, sizeof(kcn)) != 0)
+		s->kcn_renewals++;
+	OPENSSL_cleanse(kcn, sizeof(kcn));
 	for (e = cc_first(&s->cc); e != NULL; e = next) {
 		next = cc_next(&s->cc, e);
 		if (e->expires > now)

@@ -28,6 +28,7 @@ struct sig_env {
 	uint32_t		 be_rate;	/* Binding Errors per second */
 	uint32_t		 be_tokens;	/* in 1/1000 */
 	int64_t			 be_last_ms;
+	uint64_t		 kcn_renewals;	/* Kcn changed (5.2.7) */
 };
 
 extern struct sig_env	*sig_env;

@@ -94,6 +94,7 @@ show_stats(struct ctl_out *o, int json)
 	cn_ctr_foreach(&sig_env->ctr, ctl_stat, &s);
 	ctl_stat("bindings", sig_env->cc.count, &s);
 	ctl_stat("nonce_index", rr_table_current(&sig_env->rr), &s);
+	ctl_stat("kcn_renewals", sig_env->kcn_renewals, &s);
 	ctl_stats_end(&s);
 }
 
