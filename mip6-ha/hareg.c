@@ -30,6 +30,7 @@ static const char *const reason_names[HAREG_R_COUNT] = {
 	[HAREG_R_BAD_HOA] = "bad_home_address",
 	[HAREG_R_NO_ESP] = "not_under_esp",
 	[HAREG_R_BAD_COA] = "bad_care_of_address",
+	[HAREG_R_CIRCULAR_COA] = "circular_care_of_address",
 	[HAREG_R_NOT_HOME_REG] = "not_home_registration",
 	[HAREG_R_STALE_DURING_DAD] = "stale_during_dad",
 	[HAREG_R_PROHIBITED] = "admin_prohibited",
@@ -52,6 +53,12 @@ static int	 link_of_addr(const struct conf_ha *, const struct in6_addr *);
 static int	 mn_cmp(const void *, const void *);
 static int	 mn_key_cmp(const void *, const void *);
 static int64_t	 brr_time(const struct conf_ha *, int64_t now, uint16_t units);
+static int	 coa_loops(const struct bcache *, const struct in6_addr *hoa,
+		    const struct in6_addr *coa);
+
+/* How many bindings coa_loops follows at most (a chain longer than this
+ * cannot be built: every link was checked when it was added). */
+#define COA_CHAIN_MAX	16
 
 const char *
 hareg_reason_str(enum hareg_reason r)
@@ -226,6 +233,31 @@ brr_time(const struct conf_ha *c, int64_t now, uint16_t units)
 	return now + (int64_t)(s - c->brr_before);
 }
 
+/*
+ * RFC 6275 9.5.1: whether coa is the home address of a binding whose
+ * care-of address leads back to hoa, directly or through more bindings:
+ * the tunnels would carry packets round in a loop.
+ */
+static int
+coa_loops(const struct bcache *bc, const struct in6_addr *hoa,
+    const struct in6_addr *coa)
+{
+	const struct bc_entry	*e;
+	const struct in6_addr	*a = coa;
+	int			 i;
+
+	if (bc == NULL)
+		return 0;
+	for (i = 0; i < COA_CHAIN_MAX; i++) {
+		if ((e = bc_lookup(bc, a)) == NULL)
+			return 0;
+		if (addr_equal(&e->coa, hoa))
+			return 1;
+		a = &e->coa;
+	}
+	return 0;
+}
+
 void
 hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
     struct hareg_result *r)
@@ -261,6 +293,10 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 	}
 	if (!dereg && !addr_is_global_unicast(&r->coa)) {
 		discard(r, HAREG_R_BAD_COA);
+		return;
+	}
+	if (!dereg && coa_loops(ctx->bc, &r->hoa, &r->coa)) {
+		discard(r, HAREG_R_CIRCULAR_COA);
 		return;
 	}
 	e = ctx->bc != NULL ? bc_lookup(ctx->bc, &r->hoa) : NULL;
@@ -322,7 +358,8 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 		r->op = HAREG_OP_REMOVE;
 		r->status = BA_STATUS_ACCEPTED;
 		r->lifetime = 0;
-		r->send_ba = (flags & MH_BU_F_A) != 0;
+		/* RFC 6275 10.3.2: whatever the A flag. */
+		r->send_ba = 1;
 		return;
 	}
 	if ((flags & MH_BU_F_R) && !ctx->nemo) {
@@ -368,8 +405,9 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 		r->dad_ll = r->need_dad && (flags & MH_BU_F_L) != 0;
 		r->reason = r->need_dad ? HAREG_R_DAD_STARTED :
 		    HAREG_R_ACCEPTED;
-		/* The BA waits for DAD (RFC 6275 10.3.1). */
-		r->send_ba = !r->need_dad && (flags & MH_BU_F_A) != 0;
+		/* The BA waits for DAD (RFC 6275 10.3.1); it goes whatever
+		 * the A flag, as for every accepted home registration. */
+		r->send_ba = !r->need_dad;
 		return;
 	}
 	r->op = HAREG_OP_UPDATE;
@@ -381,7 +419,7 @@ hareg_decide(const struct hareg_ctx *ctx, const struct hareg_in *in,
 		return;
 	}
 	r->reason = HAREG_R_REFRESHED;
-	r->send_ba = (flags & MH_BU_F_A) != 0;
+	r->send_ba = 1;		/* RFC 6275 10.3.1: whatever the A flag */
 }
 
 struct bc_entry *
@@ -512,7 +550,7 @@ hareg_dad_done(const struct hareg_ctx *ctx, const struct in6_addr *hoa,
 		r->ba_flags |= MH_BA_F_K;
 	if (e->flags & MH_BU_F_R)
 		r->ba_flags |= MH_BA_F_R;
-	r->send_ba = (e->flags & MH_BU_F_A) != 0;
+	r->send_ba = 1;		/* RFC 6275 10.3.1: whatever the A flag */
 	/* The lifetime counts from the acceptance, not from the BU. */
 	r->brr_at = brr_time(c, now, e->lifetime);
 	e->state = BC_ST_ACTIVE;

@@ -16,8 +16,11 @@
  *     while ipsec is required (RFC 6275 5.1/9.5.1 and RFC 3776 4: the packet
  *     fails the authentication requirement, so it is dropped without a BA;
  *     the kernel's XFRM policy drops it before us anyway); care-of address
- *     not global unicast; H=0 with no home binding (a correspondent
- *     registration: mip6-sig's business).
+ *     not global unicast; a care-of address that is the home address of a
+ *     binding whose care-of address leads back to this home address,
+ *     directly or through more bindings (RFC 6275 9.5.1: a tunnel loop);
+ *     H=0 with no home binding (a correspondent registration: mip6-sig's
+ *     business).
  *  2. existing binding: H=0 -> 139; R or L changed -> 139 (RFC 3963 6.2
  *     for R; RFC 6275 defines no way to start or stop defending the
  *     link-local address inside a binding, so L is fixed too; K may change);
@@ -38,8 +41,11 @@
  *     enabled, of the link-local address too with L=1 (dad_ll; the BA
  *     waits); deregistration
  *     (lifetime 0 or care-of == home address) removes with lifetime 0.
- *  BA: sent on every refusal; on acceptance only when A=1.  It goes to the
- *  BU's IPv6 source, with a type 2 routing header holding the home address
+ *  BA: sent on every refusal and on every acceptance, A=1 or not (RFC 6275
+ *  10.3.1 and 10.3.2: "Regardless of the setting of the Acknowledge (A)
+ *  bit ... the home agent MUST return a Binding Acknowledgement"; the A
+ *  flag matters to a correspondent only, 9.5.4).  It goes to the BU's IPv6
+ *  source, with a type 2 routing header holding the home address
  *  unless that source is the home address itself (deregistration from home).
  */
 #ifndef MIP6_HA_HAREG_H
@@ -66,6 +72,7 @@ enum hareg_reason {
 	HAREG_R_BAD_HOA,
 	HAREG_R_NO_ESP,
 	HAREG_R_BAD_COA,
+	HAREG_R_CIRCULAR_COA,		/* care-of address leads back */
 	HAREG_R_NOT_HOME_REG,
 	HAREG_R_STALE_DURING_DAD,
 	/* refused with a BA */
@@ -158,7 +165,7 @@ struct bc_entry	*hareg_commit(const struct hareg_ctx *, const struct hareg_in *,
 		    struct hareg_result *);
 /*
  * DAD finished for hoa: fills r with what to do: on success op ADD
- * (install the kernel state now) and BA 0 when A was set; on failure op
+ * (install the kernel state now) and BA 0 (whatever the A flag); on failure op
  * NONE, BA 134, and the pending entry is gone.  Returns 0, or -1 when no
  * entry waits for DAD (late answer: nothing to do).
  */

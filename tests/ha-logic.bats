@@ -51,8 +51,8 @@ unit() {
 	unit test_hareg accepts_home_registration
 }
 
-@test "hareg: no BA on success when the A flag is clear" {
-	unit test_hareg no_ba_on_success_without_a_flag
+@test "hareg: a BA on success even when the A flag is clear (RFC 6275 10.3.1, 10.3.2)" {
+	unit test_hareg ba_on_success_without_a_flag
 }
 
 @test "hareg: a refusal is answered even when the A flag is clear" {
@@ -61,6 +61,10 @@ unit() {
 
 @test "hareg: a home registration not under ESP is dropped when ipsec is required" {
 	unit test_hareg not_under_esp_discarded_when_required
+}
+
+@test "hareg: a care-of address that loops back through other bindings is dropped (RFC 6275 9.5.1)" {
+	unit test_hareg circular_coa_discarded
 }
 
 @test "hareg: 129 for the home agent's own or an anycast home address" {

@@ -143,19 +143,32 @@ t_accepts_home_registration(void)
 }
 
 static void
-t_no_ba_on_success_without_a_flag(void)
+t_ba_on_success_without_a_flag(void)
 {
 	struct hareg_result r;
+	struct in6_addr h = A(HOA);
 
+	/* RFC 6275 10.3.1, 10.3.2: a home agent answers every accepted
+	 * home registration and deregistration, whatever the A flag. */
 	setup();
 	r = reg((struct bu){ .seq = 1, .flags = MH_BU_F_H, .life = 10 });
-	CHECK(!r.send_ba && r.op == HAREG_OP_ADD);
+	CHECK(r.send_ba && r.op == HAREG_OP_ADD);
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.seq == 1 && r.lifetime == 10);
 	CHECK(find(HOA) != NULL);
 	r = reg((struct bu){ .seq = 2, .flags = MH_BU_F_H, .life = 10 });
-	CHECK(!r.send_ba && r.op == HAREG_OP_UPDATE);
+	CHECK(r.send_ba && r.op == HAREG_OP_UPDATE);
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.seq == 2);
 	r = reg((struct bu){ .seq = 3, .flags = MH_BU_F_H, .life = 0 });
-	CHECK(!r.send_ba && r.op == HAREG_OP_REMOVE);
+	CHECK(r.send_ba && r.op == HAREG_OP_REMOVE);
+	CHECK(r.status == BA_STATUS_ACCEPTED && r.seq == 3 && r.lifetime == 0);
 	CHECK(find(HOA) == NULL);
+	/* With DAD: nothing while it runs, the BA after it. */
+	conf.dad = 1;
+	r = reg((struct bu){ .seq = 4, .flags = MH_BU_F_H, .life = 10 });
+	CHECK(r.need_dad && !r.send_ba && r.op == HAREG_OP_ADD);
+	CHECK(hareg_dad_done(&ctx, &h, 1, NOW + 1, &r) == 0);
+	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED && r.seq == 4);
+	conf.dad = 0;
 }
 
 static void
@@ -646,6 +659,41 @@ t_alternate_coa_option_names_the_coa(void)
 }
 
 static void
+t_circular_coa_discarded(void)
+{
+	struct hareg_result r;
+	const char *H2 = "2001:db8:1::200", *H3 = "2001:db8:1::300";
+
+	/* RFC 6275 9.5.1: a care-of address that is the home address of a
+	 * binding leading back to this home address is silently dropped. */
+	setup();
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10 });
+	CHECK(r.status == BA_STATUS_ACCEPTED);
+	/* H2 -> HOA -> COA: no loop, accepted. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10, .hoa = H2,
+	    .altcoa = HOA });
+	CHECK(r.send_ba && r.status == BA_STATUS_ACCEPTED);
+	CHECK(eq(&find(H2)->coa, HOA));
+	/* HOA -> H2 -> HOA: a loop of two. */
+	r = reg((struct bu){ .seq = 2, .flags = A_H, .life = 10,
+	    .altcoa = H2 });
+	CHECK(!r.send_ba && r.op == HAREG_OP_NONE);
+	CHECK(r.reason == HAREG_R_CIRCULAR_COA && hareg_reason_discard(r.reason));
+	CHECK(eq(&find(HOA)->coa, COA) && find(HOA)->seq == 1);
+	/* H3 -> H2 -> HOA -> COA: accepted; then HOA -> H3: a loop of three. */
+	r = reg((struct bu){ .seq = 1, .flags = A_H, .life = 10, .hoa = H3,
+	    .altcoa = H2 });
+	CHECK(r.status == BA_STATUS_ACCEPTED && find(H3) != NULL);
+	r = reg((struct bu){ .seq = 3, .flags = A_H, .life = 10,
+	    .altcoa = H3 });
+	CHECK(!r.send_ba && r.reason == HAREG_R_CIRCULAR_COA);
+	/* A deregistration is no loop. */
+	r = reg((struct bu){ .seq = 3, .flags = A_H, .life = 0,
+	    .altcoa = H3 });
+	CHECK(r.send_ba && r.op == HAREG_OP_REMOVE);
+}
+
+static void
 t_key_management_flag(void)
 {
 	struct hareg_result r;
@@ -850,8 +898,8 @@ t_counters_account_every_outcome(void)
 
 static const struct check_case cases[] = {
 	{ "accepts_home_registration", t_accepts_home_registration },
-	{ "no_ba_on_success_without_a_flag",
-	    t_no_ba_on_success_without_a_flag },
+	{ "ba_on_success_without_a_flag",
+	    t_ba_on_success_without_a_flag },
 	{ "ba_on_refusal_even_without_a_flag",
 	    t_ba_on_refusal_even_without_a_flag },
 	{ "not_under_esp_discarded_when_required",
@@ -881,6 +929,7 @@ static const struct check_case cases[] = {
 	{ "deregistration_removes_binding", t_deregistration_removes_binding },
 	{ "alternate_coa_option_names_the_coa",
 	    t_alternate_coa_option_names_the_coa },
+	{ "circular_coa_discarded", t_circular_coa_discarded },
 	{ "key_management_flag", t_key_management_flag },
 	{ "refresh_request_scheduled_before_expiry",
 	    t_refresh_request_scheduled_before_expiry },
