@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# RFC 6275 conformance of the home agent, as a conformance tester would
+# see it: a tester on foreign link 1 (tests/lab/haconf.py, scapy, one
+# process for every case, run once in setup_file) sends crafted Mobility
+# Header messages from its care-of address; the tests read what came back
+# on the wire, then `mip6ctl` counters and bindings in the ha namespace.
+# What ha.bats, dhaad.bats and lbit.bats already check is not repeated.
+#
+# Runs inside the user-mode Linux guest (tests/lab/run tests/lab/haconf.bats).
+
+# shellcheck source=tests/lab/topo.sh
+. "$BATS_TEST_DIRNAME/topo.sh"
+# shellcheck source=tests/lab/hastart.bash
+. "$BATS_TEST_DIRNAME/hastart.bash"
+
+SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
+TESTER=$BATS_TEST_DIRNAME/haconf.py
+# A home address without binding.
+NOBIND_HOA=${HOME_NET}120
+# Pad1; an option of unknown type 200 with 5 octets; PadN (2 octets).
+UNKNOWN_OPTS=00c8050102030405010200
+
+# ipsec disabled, DAD on (the defaults otherwise).
+ha_conf() {
+	cat <<-EOF
+	common:
+	  log-level: debug
+	  control-dir: $HA_RUN
+	home-agent:
+	  links:
+	    - interface: $HA_IF
+	      address: "$HA_ADDR"
+	      home-prefixes: ["$HOME_PREFIX"]
+	  ipsec: disabled
+	EOF
+}
+
+setup_file() {
+	export HA_DIR=$BATS_FILE_TMPDIR
+	export HA_RUN=$HA_DIR/run
+	lab_topo_up f1
+	COA=$(lab_wait_addr mn "$MN_IF" "$F1_NET" 15) || return 1
+	export COA
+	ha_start disabled || return 1
+	# Every case in order, one scapy start; DAD makes a first
+	# registration wait a second or two for its BA.
+	lab_ns mn /usr/bin/python3 "$TESTER" --ha "$HA_ADDR" --coa "$COA" \
+		--hoa "$MN_HOA" \
+		"noack_reg,flags=H,seq=10,life=25,wait=10" \
+		"noack_refresh,flags=H,seq=11,life=25" \
+		"noack_dereg,flags=H,seq=12,life=0" \
+		"proto,nohao=1,proto=6,gap=1" \
+		"short,nohao=1,short=1,gap=1.5" \
+		"proto_hao,proto=6,gap=1.5" \
+		"unknown_opts,flags=AH,seq=20,opts=$UNKNOWN_OPTS,wait=10" \
+		"altcoa_multicast,seq=21,altcoa=ff02::1,wait=2" \
+		"dereg_unknown,hoa=$NOBIND_HOA,seq=5,life=0" \
+		>"$HA_DIR/tester.out" 2>"$HA_DIR/tester.err"
+	echo "tester exit $?" >>"$HA_DIR/tester.err"
+}
+
+teardown_file() {
+	ha_stop
+	lab_topo_down
+}
+
+teardown() {
+	if [ -n "${BATS_TEST_COMPLETED:-}" ]; then
+		return 0
+	fi
+	echo "--- tester"
+	cat "$HA_DIR/tester.out" "$HA_DIR/tester.err"
+	echo "--- home agent log (tail)"
+	tail -n 40 "$HA_DIR/ha.log"
+}
+
+ctl() {
+	"$PLAIN/mip6ctl" -s "$HA_RUN/ha.sock" "$@"
+}
+
+# The value of counter NAME in `mip6ctl show stats`.
+counter() {
+	local line
+	while read -r line; do
+		if [ "${line%% *}" = "$1" ]; then
+			echo "${line#* }"
+			return 0
+		fi
+	done < <(ctl show stats)
+	return 1
+}
+
+# What the tester saw for case NAME.
+seen() {
+	local line
+	while read -r line; do
+		if [ "${line%%: *}" = "$1" ]; then
+			echo "${line#*: }"
+			return 0
+		fi
+	done <"$HA_DIR/tester.out"
+	echo "no line for case $1"
+	return 1
+}
+
+@test "10.3.1, 10.3.2: without the A flag a registration, a refresh and a deregistration each get a BA" {
+	run seen noack_reg
+	echo "$output"
+	[ "$output" = "BA status=0 seq=10 lifetime=25 flags=0x00 rh2=$MN_HOA src=$HA_ADDR" ]
+	run seen noack_refresh
+	echo "$output"
+	[ "$output" = "BA status=0 seq=11 lifetime=25 flags=0x00 rh2=$MN_HOA src=$HA_ADDR" ]
+	# Deregistration: lifetime 0, and the binding went.
+	run seen noack_dereg
+	echo "$output"
+	[ "$output" = "BA status=0 seq=12 lifetime=0 flags=0x00 rh2=$MN_HOA src=$HA_ADDR" ]
+	[ "$(counter bu.accepted.deregistered)" = 1 ]
+}
+
+@test "9.2: Payload Proto 6 gets ICMPv6 Parameter Problem code 0 pointing at it, from the kernel; the home agent never reads it" {
+	run seen proto
+	echo "$output"
+	# Offset 40: the first octet after the 40-octet IPv6 header.
+	[ "$output" = "PARAMPROB code=0 pointer=40 src=$HA_ADDR" ]
+	[ "$(counter rx_error.bad_payload_proto)" = 0 ]
+}
+
+@test "9.2: a Binding Update with Header Len 0 (shorter than a BU) gets Parameter Problem code 0 pointing at Header Len" {
+	run seen short
+	echo "$output"
+	[ "$output" = "PARAMPROB code=0 pointer=41 src=$HA_ADDR" ]
+	[ "$(counter rx_error.too_short_for_type)" = 0 ]
+}
+
+@test "9.2: with a Home Address option the Parameter Problem goes to the care-of address and points past the Destination Options header" {
+	run seen proto_hao
+	echo "$output"
+	# 40 octets of IPv6 header, 24 of Destination Options (PadN, HAO).
+	[ "$output" = "PARAMPROB code=0 pointer=64 src=$HA_ADDR" ]
+}
+
+@test "6.2: Pad1, PadN and an option of unknown type are skipped: the Binding Update is accepted" {
+	run seen unknown_opts
+	echo "$output"
+	[ "$output" = "BA status=0 seq=20 lifetime=25 flags=0x00 rh2=$MN_HOA src=$HA_ADDR" ]
+}
+
+@test "9.5.1: a multicast Alternate Care-of Address is silently discarded; the binding keeps its care-of address" {
+	run seen altcoa_multicast
+	echo "$output"
+	[ "$output" = NONE ]
+	[ "$(counter bu.discarded.bad_care_of_address)" = 1 ]
+	run ctl show bindings "$MN_HOA"
+	echo "$output"
+	[[ "$output" == "hoa=$MN_HOA coa=$COA state=active seq=20 "* ]]
+}
+
+@test "10.3.2: a deregistration for a home address without binding gets 133" {
+	run seen dereg_unknown
+	echo "$output"
+	[ "$output" = "BA status=133 seq=5 lifetime=0 flags=0x00 rh2=$NOBIND_HOA src=$HA_ADDR" ]
+	[ "$(counter tx.ba_status.133)" = 1 ]
+}
