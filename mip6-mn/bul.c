@@ -133,6 +133,11 @@ bul_start(struct bul *b, uint64_t now)
 		lt = b->c.lifetime;
 		if (b->lifetime_cap != 0 && b->lifetime_cap < lt)
 			lt = b->lifetime_cap;
+		/* Nor longer than the home address lives (the home prefix's
+		 * valid lifetime from the last prefix advertisement). */
+		if (b->hoa_expires != 0 && b->hoa_expires > now &&
+		    (b->hoa_expires - now) / BUL_MS < lt)
+			lt = (uint32_t)((b->hoa_expires - now) / BUL_MS);
 		lt /= BUL_LT_UNIT;
 		b->lifetime_units = (uint16_t)(lt > 0xffff ? 0xffff :
 		    lt == 0 ? 1 : lt);

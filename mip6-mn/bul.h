@@ -83,6 +83,9 @@ struct bul {
 	int		 away;		/* the target: 1 away at coa, 0 home */
 	uint32_t	 lifetime_cap;	/* s, the care-of address's remaining
 					   valid lifetime; 0 none (caller) */
+	uint64_t	 hoa_expires;	/* ms, the home prefix's valid lifetime
+					   ends (last prefix advertisement); 0
+					   unknown */
 	int		 fallback;	/* BUL_ACT_HA_FAILED on: the home agent
 					   may be replaced (DHAAD) */
 	int		 fail_status;	/* why the last BUL_ACT_HA_FAILED: the

@@ -29,6 +29,7 @@ struct mn_counters {
 	uint64_t	 dhaad_tx_request, dhaad_rx_reply, dhaad_reply_ignored;
 	uint64_t	 dhaad_gave_up, mpd_tx_solicit, mpd_rx_adv;
 	uint64_t	 mpd_adv_ignored;
+	uint64_t	 mpd_adv_unsolicited;	/* answered by a solicitation */
 	uint64_t	 dhaad_next_ha;		/* went on to the list's next */
 	uint64_t	 dhaad_list_done;	/* none of the list: DHAAD again */
 };

@@ -209,6 +209,8 @@ mn_format_stats(char *buf, size_t size, int json, const struct mn_engine *e)
 	stat1(&f, json, &first, "dhaad.rx_reply", c->dhaad_rx_reply);
 	stat1(&f, json, &first, "dhaad.reply_ignored", c->dhaad_reply_ignored);
 	stat1(&f, json, &first, "dhaad.gave_up", c->dhaad_gave_up);
+	stat1(&f, json, &first, "mpd.rx_unsolicited",
+	    c->mpd_adv_unsolicited);
 	stat1(&f, json, &first, "dhaad.next_home_agent", c->dhaad_next_ha);
 	stat1(&f, json, &first, "dhaad.list_used_up", c->dhaad_list_done);
 	stat1(&f, json, &first, "mpd.tx_solicitation", c->mpd_tx_solicit);

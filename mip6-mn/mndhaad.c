@@ -340,15 +340,31 @@ mnd_adv(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 	char			 a[INET6_ADDRSTRLEN];
 
 	/* Only from our home agent, to our home address (RFC 6275
-	 * 11.4.3); solicited ones echo our identifier. */
-	if (!mndhaad.known ||
+	 * 11.4.3), with a configured home agent too. */
+	if (mn.dhaad ||
 	    memcmp(&rx->src, &mn.bul.ha, sizeof(rx->src)) != 0 ||
 	    !rx->has_dst ||
-	    memcmp(&rx->dst, &mn.bul.hoa, sizeof(rx->dst)) != 0 ||
-	    (mndhaad.mps_pending && m->id != mndhaad.mps_id)) {
+	    memcmp(&rx->dst, &mn.bul.hoa, sizeof(rx->dst)) != 0) {
 		mn.ctr.mpd_adv_ignored++;
 		log_debug("prefix advertisement from %s ignored",
 		    inet_ntop(AF_INET6, &rx->src, a, sizeof(a)));
+		return;
+	}
+	/* Not the answer to our solicitation (unsolicited, or another
+	 * identifier): its prefixes are not taken; a solicitation asks for
+	 * a fresh one (RFC 6275 11.4.3; UMIP does the same). */
+	if (!mndhaad.mps_pending || m->id != mndhaad.mps_id) {
+		mn.ctr.mpd_adv_unsolicited++;
+		log_info("unsolicited prefix advertisement %u from %s%s", m->id,
+		    inet_ntop(AF_INET6, &rx->src, a, sizeof(a)),
+		    mndhaad.mps_pending ? " (a solicitation is out)" :
+		    mn.bul.state == BUL_REGISTERED ? ": soliciting" : "");
+		if (!mndhaad.mps_pending && mn.bul.state == BUL_REGISTERED) {
+			mndhaad.mps_pending = 1;
+			mndhaad.mps_tries = 0;
+			mndhaad.mps_timeout_ms = INITIAL_SOLICIT_TIMER_MS;
+			mnd_send_mps();
+		}
 		return;
 	}
 	mn.ctr.mpd_rx_adv++;
@@ -365,6 +381,9 @@ mnd_adv(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 		mndhaad.prefix_valid = m->pfx[i].valid;
 		mndhaad.prefix_expires = now +
 		    (uint64_t)m->pfx[i].valid * MND_MS;
+		/* RFC 6275 11.7.1: no BU lifetime beyond the home address's. */
+		mn.bul.hoa_expires = m->pfx[i].valid == 0xffffffffu ? 0 :
+		    mndhaad.prefix_expires;
 		log_info("home prefix %s/%u valid %u s (prefix advertisement "
 		    "%u)", inet_ntop(AF_INET6, &m->pfx[i].prefix, a,
 		    sizeof(a)), m->pfx[i].plen, m->pfx[i].valid, m->id);

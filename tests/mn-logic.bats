@@ -201,3 +201,7 @@ unit() {
 @test "show bul: the DHAAD list with each home agent's state (refused N, no-answer, in-use, untried), text and JSON" {
 	unit test_mn_bul show_bul_home_agent_list
 }
+
+@test "bul: the BU lifetime is no longer than the home prefix's remaining valid lifetime (from the prefix advertisement)" {
+	unit test_mn_bul lifetime_capped_by_home_prefix
+}

@@ -21,17 +21,36 @@
 #
 # answered as DIR/mode.HA says (read at every BU; missing: accept):
 #
-#   accept      BA status 0, the BU's number and lifetime
+#   accept [L]  BA status 0, the BU's number and lifetime (or L, in 4 s
+#               units, when L is less)
 #   silent      no answer
 #   reject S    BA status S
 #
 # The BA goes from that HA through a raw MH socket bound to it, to the
 # care-of address with a type 2 routing header holding the home address.
-# Ready once DIR/ready exists.
+#
+# A Mobile Prefix Solicitation (ICMPv6 146) to one of the HAs: one line in
+# DIR/mps.log
+#
+#   t=MONOTONIC ha=HA src=S hoa=H|- id=N
+#
+# answered, when DIR/mpa holds "VALID PREFERRED", with a Mobile Prefix
+# Advertisement (147) echoing the identifier: one Prefix Information
+# option (L, A) for the home prefix with those
+# lifetimes, from HA to the home address through a type 2 routing header
+# to the care-of address.
+#
+# DIR/unsolicited holding "HA HOA COA ID VALID PREFERRED" makes the fake
+# send that advertisement unasked (the file is removed, then the line
+# "t=... unsolicited id=ID" goes to DIR/mps.log).
+#
+# The home prefix of the advertisements: environment HOME_PREFIX
+# (default 2001:db8:1::/64).  Ready once DIR/ready exists.
 import os
 import socket
 import struct
 import sys
+import threading
 import time
 import traceback
 
@@ -43,6 +62,7 @@ IPV6_RTHDR = 57
 IPV6_CHECKSUM = 7
 MH_BU, MH_BA = 5, 6
 DHAAD_REQ, DHAAD_REP = 144, 145
+MPS, MPA = 146, 147
 
 iface, work, anycast = sys.argv[1], sys.argv[2], sys.argv[3]
 has = sys.argv[4:]
@@ -56,6 +76,12 @@ for a in has:
     mh[a] = s
 icmp = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
 icmp.bind((has[0], 0))
+icmp_from = {}
+for a in has:
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    s.bind((a, 0))
+    icmp_from[a] = s
+pfx, plen = os.environ.get("HOME_PREFIX", "2001:db8:1::/64").split("/")
 
 
 def read(name):
@@ -136,8 +162,48 @@ def bu(ha, src, hoa, m):
         return
     if md[0] == "reject":
         send_ba(ha, src, hoa, int(md[1]), seq, 0)
+    elif len(md) > 1 and int(md[1]) < lifetime:
+        send_ba(ha, src, hoa, 0, seq, int(md[1]))
     else:
         send_ba(ha, src, hoa, 0, seq, lifetime)
+
+
+def send_mpa(ha, coa, hoa, ident, valid, preferred):
+    """A Mobile Prefix Advertisement through a type 2 routing header."""
+    mpa = struct.pack("!BBHHH", MPA, 0, 0, ident, 0)
+    mpa += struct.pack("!BBBBIII", 3, 4, int(plen), 0xC0, valid, preferred,
+                       0) + socket.inet_pton(socket.AF_INET6, pfx)
+    rh = struct.pack("!BBBBI", 0, 2, 2, 1, 0) + \
+        socket.inet_pton(socket.AF_INET6, coa)
+    try:
+        icmp_from[ha].sendmsg([mpa], [(socket.IPPROTO_IPV6, IPV6_RTHDR, rh)],
+                              0, (hoa, 0))
+    except OSError as e:
+        print("fake_has: send MPA:", e, file=sys.stderr, flush=True)
+
+
+def mps(ha, src, hoa, m):
+    ident = struct.unpack("!H", m[4:6])[0]
+    log("mps.log", "ha=%s src=%s hoa=%s id=%d" % (ha, src, hoa or "-",
+                                                  ident))
+    lt = read("mpa")
+    if len(lt) == 2 and hoa is not None:
+        send_mpa(ha, src, hoa, ident, int(lt[0]), int(lt[1]))
+
+
+def unsolicited():
+    f = os.path.join(work, "unsolicited")
+    while True:
+        time.sleep(0.1)
+        try:
+            w = read("unsolicited")
+            if len(w) == 6:
+                os.unlink(f)
+                send_mpa(w[0], w[2], w[1], int(w[3]), int(w[4]), int(w[5]))
+                log("mps.log", "unsolicited id=%s" % w[3])
+        except Exception:
+            traceback.print_exc()
+            sys.stderr.flush()
 
 
 def handle(p):
@@ -149,6 +215,8 @@ def handle(p):
             dhaad(src, m)
     elif dst in norm and nh == IPPROTO_MH:
         bu(norm[dst], src, hoa, m)
+    elif dst in norm and nh == 58 and len(m) >= 8 and m[0] == MPS:
+        mps(norm[dst], src, hoa, m)
 
 
 def on_packet(p):
@@ -159,6 +227,7 @@ def on_packet(p):
         sys.stderr.flush()
 
 
+threading.Thread(target=unsolicited, daemon=True).start()
 flt = "ip6 and (" + " or ".join("dst host %s" % a
                                 for a in [anycast] + has) + ")"
 sniff(iface=iface, filter=flt, prn=on_packet, store=False,

@@ -5,7 +5,10 @@
 # (tests/lab/fake_has.py, scapy: an independent decoder of what goes on
 # the wire).  Section 11.4.1: the home agents of a DHAAD reply are tried
 # in its order; one that refuses or never answers makes way for the next;
-# when none is left the node asks again.
+# when none is left the node asks again.  Section 11.4.3: an unsolicited
+# Mobile Prefix Advertisement is answered with a solicitation, and only
+# the solicited one is taken; section 11.7.1: the BU lifetime no longer
+# than the home prefix lives.
 #
 # Runs inside the user-mode Linux guest: tests/run.sh tests/lab/mnconf.bats.
 
@@ -24,6 +27,7 @@ setup_file() {
 	chmod 0755 "$TD" "$TD/chroot"
 	mn_conf 1500ms 1s 32s >"$TD/dhaad.yaml"
 	mn_conf 500ms 500ms 2s >"$TD/fast.yaml"
+	mn_conf 1500ms 1s 32s "$HA_ADDR" >"$TD/configured.yaml"
 	lab_topo_up none
 	# The fake home agents' addresses, the anycast one too (r resolves
 	# it on the home link); no mip6-ha runs in this suite.
@@ -49,6 +53,8 @@ teardown() {
 		cat "$TD/dhaad.log"
 		echo "bu.log:"
 		cat "$TD/bu.log"
+		echo "mps.log:"
+		cat "$TD/mps.log"
 		echo "log:"
 		cat "$TD/log"
 	fi
@@ -60,7 +66,7 @@ teardown_file() {
 	lab_topo_down
 }
 
-# mn_conf FIRST-REG INITIAL MAX: home-agent: dhaad, no IPsec.
+# mn_conf FIRST-REG INITIAL MAX [HA]: home-agent: dhaad (or HA), no IPsec.
 mn_conf() {
 	cat <<-EOF
 	common:
@@ -69,7 +75,7 @@ mn_conf() {
 	  chroot: $TD/chroot
 	mobile-node:
 	  home-address: $MN_HOA/64
-	  home-agent: dhaad
+	  home-agent: ${4:-dhaad}
 	  interfaces: [$MN_IF]
 	  lifetime: 60s
 	  initial-bindack-timeout-first-reg: $1
@@ -86,6 +92,8 @@ mn_start() {
 	mn_stop
 	: >"$TD/bu.log"
 	: >"$TD/dhaad.log"
+	: >"$TD/mps.log"
+	rm -f "$TD/mpa" "$TD/unsolicited"
 	: >"$TD/log"
 	ip netns exec mn "$PLAIN/mip6-priv" -d -f "$TD/$1" 2>"$TD/log" 3>&- &
 	echo $! >"$TD/mn.pid"
@@ -227,5 +235,67 @@ assert 2.5 <= gap <= 6.0, gap
 	[ "$status" -eq 0 ]
 	run ip -n mn -6 tunnel show mip6mn0
 	[[ "$output" == *"remote $HA_ADDR "* ]]
+	mn_stop
+}
+
+# bus_to_ge HA N: at least N BUs to HA.
+bus_to_ge() {
+	[ "$(bus_to "$1" | wc -l)" -ge "$2" ]
+}
+
+# log_has TEXT: the mobile node's log holds TEXT (within 15 s).
+log_has() {
+	lab_wait_for 15 grep -qF "$1" "$TD/log" || {
+		echo "not in the log: $1"
+		return 1
+	}
+}
+
+@test "an unsolicited prefix advertisement from the home agent is answered with a solicitation; only the solicited one is taken" {
+	mn_on_f1
+	modes "$HA_ADDR=accept"
+	mn_start configured.yaml
+	echo "40 20" >"$TD/mpa"
+	lab_wait_for 30 registered_with "$HA_ADDR"
+	# With a configured home agent the node does not solicit by itself.
+	[ ! -s "$TD/mps.log" ]
+	echo "$HA_ADDR $MN_HOA $MN_COA_F1 4242 100 50" >"$TD/unsolicited.new"
+	mv "$TD/unsolicited.new" "$TD/unsolicited"
+	lab_wait_for 15 grep -q " hoa=$MN_HOA id=" "$TD/mps.log"
+	log_has "home prefix $HOME_NET/64 valid 40 s"
+	cat "$TD/mps.log"
+	run grep " hoa=" "$TD/mps.log"
+	# One solicitation, from the home address (Home Address option) via
+	# the care-of address, to the home agent, with its own identifier.
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *"ha=$HA_ADDR src=$MN_COA_F1 hoa=$MN_HOA id="* ]]
+	[[ "${lines[0]}" != *"id=4242" ]]
+	grep -q "unsolicited prefix advertisement 4242 from $HA_ADDR: soliciting" "$TD/log"
+	# The unsolicited advertisement's lifetimes were not taken.
+	! grep -q "valid 100 s" "$TD/log"
+	[ "$(mnstat mpd.rx_unsolicited)" = 1 ]
+	[ "$(mnstat mpd.rx_advertisement)" = 1 ]
+	mn_stop
+}
+
+@test "the BU lifetime is cut to what is left of the home prefix's valid lifetime from the prefix advertisement" {
+	mn_on_f1
+	echo "$HA_ADDR" >"$TD/halist"
+	# 8 s granted: the refresh comes 6 s after the first BU.
+	modes "$HA_ADDR=accept 2"
+	mn_start dhaad.yaml
+	echo "20 10" >"$TD/mpa"
+	lab_wait_for 30 registered_with "$HA_ADDR"
+	log_has "home prefix $HOME_NET/64 valid 20 s"
+	lab_wait_for 20 bus_to_ge "$HA_ADDR" 2
+	cat "$TD/bu.log" "$TD/mps.log"
+	run bus_to "$HA_ADDR"
+	first=${lines[0]##*lifetime=}
+	second=${lines[1]##*lifetime=}
+	echo "lifetimes (4 s units): $first then $second"
+	# 60 s asked first (less the care-of prefix's few seconds), then at
+	# most the 20 s less the time gone by.
+	[ "$first" -ge 10 ]
+	[ "$second" -ge 1 ] && [ "$second" -le 5 ]
 	mn_stop
 }

@@ -150,6 +150,26 @@ lifetime_capped_by_care_of_address(void)
 	CHECK(b.lifetime_units == LIFE / 4);
 }
 
+/* RFC 6275 11.7.1: nor longer than the home address lives (the home
+ * prefix's valid lifetime from the last prefix advertisement). */
+static void
+lifetime_capped_by_home_prefix(void)
+{
+	setup();
+	b.hoa_expires = 20000;
+	go_away("2001:db8:f1::10", 0);
+	CHECK(b.lifetime_units == 5);
+	accept_now(10);
+	/* The refresh 10 s later asks for the 10 s left. */
+	CHECK(bul_brr(&b, 10000) == BUL_ACT_SEND_BU);
+	CHECK(b.lifetime_units == 2);
+	/* Known to live longer than the configured lifetime: no change. */
+	setup();
+	b.hoa_expires = 1000000;
+	go_away("2001:db8:f1::10", 0);
+	CHECK(b.lifetime_units == LIFE / 4);
+}
+
 static void
 refresh_before_expiry(void)
 {
@@ -683,6 +703,7 @@ static const struct check_case cases[] = {
 	    dhaad_unanswered_goes_to_next_home_agent },
 	{ "halt_sends_nothing", halt_sends_nothing },
 	{ "show_bul_home_agent_list", show_bul_home_agent_list },
+	{ "lifetime_capped_by_home_prefix", lifetime_capped_by_home_prefix },
 };
 
 int
