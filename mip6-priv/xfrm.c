@@ -128,6 +128,9 @@ struct xfrm_tmplspec {
 	uint8_t		 mode;
 	uint8_t		 optional;
 	uint32_t	 reqid;
+	/* NULL: any state; set: only a state of these addresses (in RO
+	 * mode the kernel compares them, xfrm_state_ok) */
+	const struct in6_addr *saddr, *daddr;
 };
 
 static struct nl_msg *
@@ -167,6 +170,11 @@ xfrm_policy_msg(int add, const struct xfrm_selector *sel, uint8_t dir,
 		t[i].mode = ts[i].mode;
 		t[i].optional = ts[i].optional;
 		t[i].aalgos = t[i].ealgos = t[i].calgos = ~0u;
+		if (ts[i].saddr != NULL)
+			memcpy(&t[i].saddr, ts[i].saddr, sizeof(*ts[i].saddr));
+		if (ts[i].daddr != NULL)
+			memcpy(&t[i].id.daddr, ts[i].daddr,
+			    sizeof(*ts[i].daddr));
 	}
 	/* UPDPOLICY creates or replaces: a move never drops the policy. */
 	if ((msg = nlmsg_alloc_simple(XFRM_MSG_UPDPOLICY, 0)) == NULL)
@@ -321,6 +329,24 @@ xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 	ts.proto = inp;
 	/* Inbound the header is optional: plain packets still pass. */
 	ts.optional = 1;
+	if (!mn) {
+		/*
+		 * RFC 6275 9.3.1: a Home Address option is good only from
+		 * the registered care-of address.  The binding's own hao
+		 * state checks the care-of address; the template names its
+		 * addresses so that the wildcard state (any care-of) does
+		 * not satisfy the policy: from another care-of address the
+		 * kernel drops the packet and reports it (mip6-sig answers
+		 * Binding Error 1).  Mobility Header messages keep the
+		 * wildcard (a BU from a new care-of address).
+		 */
+		xfrm_sel(&sel, them, me, IPPROTO_MH, -1);
+		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
+		    XFRM_PRIO_RO - 1, &ts, 1), cb, arg, &n);
+		xfrm_sel(&sel, them, me, 0, -1);
+		ts.saddr = them;
+		ts.daddr = me;
+	}
 	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN, XFRM_PRIO_RO,
 	    &ts, 1), cb, arg, &n);
 	if (!add) {

@@ -574,13 +574,16 @@ sig_send_be(const struct in6_addr *src, const struct in6_addr *dst,
 
 /*
  * The kernel saw a Home Address option it has no binding for (the
- * wildcard state accepted the option, no policy of a binding matched):
- * Binding Error 1 to the care-of address, the home address inside.
+ * wildcard state accepted the option, no policy of a binding matched),
+ * or one from another care-of address than the binding's (the binding's
+ * policy wants its own state): Binding Error 1 to the care-of address,
+ * the home address inside.
  */
 static void
 sig_xfrm_event(const struct kr_ev_xfrm *ev)
 {
 	struct sig_env	*s = sig_env;
+	struct cn_entry	*e;
 	char		 a[ADDR_STRLEN], c[ADDR_STRLEN];
 
 	if (ev->kind != KR_XFRM_REPORT || ev->proto != IPPROTO_DSTOPTS)
@@ -590,7 +593,11 @@ sig_xfrm_event(const struct kr_ev_xfrm *ev)
 		return;
 	addr_ntop(&ev->src, a, sizeof(a));
 	addr_ntop(&ev->coa, c, sizeof(c));
-	if (cc_find(&s->cc, &ev->src, &ev->dst) != NULL) {
+	/* RFC 6275 9.3.1: the option is good only from the registered
+	 * care-of address (the kernel reports one from another). */
+	if ((e = cc_find(&s->cc, &ev->src, &ev->dst)) != NULL &&
+	    (IN6_IS_ADDR_UNSPECIFIED(&ev->coa) ||
+	    addr_equal(&e->coa, &ev->coa))) {
 		cn_ctr_misc(&s->ctr, CN_CTR_BE_BINDING_EXISTS);
 		return;
 	}

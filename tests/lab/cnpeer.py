@@ -20,6 +20,15 @@ with hashlib/hmac from what the correspondent sent.
   cnpeer.py STATE mhtype TYPE          an MH of that type from COA -> "be ..."
   cnpeer.py STATE haoping              an echo request from COA with a Home
                                        Address option -> "be status=1 hoa=HOA"
+  cnpeer.py STATE echo [from=ADDR]     the same from ADDR (default COA), any
+                                       answer -> "reply to=A rh2=HOA" or
+                                       "be status=S hoa=HOA to=A" or "nothing"
+  cnpeer.py STATE init-hao hoti|coti   a HoTI/CoTI carrying a Home Address
+                                       option -> "hot ..."/"cot ..." or "nothing"
+BU words besides those above: home (from the home address, no Home Address
+option: returning home), h (H flag), no-nonce, no-auth, pad (Pad1, PadN and
+an unknown option type 200 before the Nonce Indices), auth-not-last (a PadN
+after the Binding Authorization Data).
 
 STATE is a JSON file keeping the addresses, nonce indices and tokens.
 Environment: CNPEER_IF (default mn0), CNPEER_GW_MAC (the router's MAC on
@@ -190,6 +199,8 @@ def test_init(st, kind, addr, cn):
 
 def bu(st, seq, lifetime, flags):
     hoa, coa, cn = st["hoa"], flags.get("coa", st["coa"]), st["cn"]
+    if "home" in flags:
+        coa = hoa
     hni = flags.get("home-nonce", st["hni"])
     cni = flags.get("coa-nonce", st.get("cni", 0))
     # "stale": half the index space away from the one handed out
@@ -200,18 +211,35 @@ def bu(st, seq, lifetime, flags):
     kbm = hashlib.sha1(htok if dereg else
                        htok + bytes.fromhex(st["ctok"])).digest()
     fl = 0x8000 if "ack" in flags else 0
+    if "h" in flags:
+        fl |= 0x4000
     # fixed part 12, Nonce Indices at 12 (2n), BAD at 18 (8n+2): 32 octets
-    body = struct.pack("!HHH", seq, fl, lifetime // 4) + \
-        struct.pack("!BBHH", 4, 4, hni, cni) + struct.pack("!BB", 5, 12) + \
-        b"\0" * 12
+    nonce = struct.pack("!BBHH", 4, 4, hni, cni)
+    if "no-nonce" in flags:
+        nonce = b"\1\4\0\0\0\0"                 # PadN in its place
+    if "pad" in flags:
+        # Pad1, PadN(1), unknown type 200 (4 octets): the options move by
+        # 8 octets, alignment kept; a receiver skips all three
+        nonce = b"\0" + b"\1\1\0" + b"\xc8\2\xab\xcd" + nonce
+    bad = struct.pack("!BB", 5, 12) + b"\0" * 12
+    if "no-auth" in flags:
+        bad = b"\1\14" + b"\0" * 12                # PadN in its place
+    tail = b"\1\6" + b"\0" * 6 if "auth-not-last" in flags else b""
+    body = struct.pack("!HHH", seq, fl, lifetime // 4) + nonce + bad + tail
     m = mh(5, body)
-    auth = hmac.new(kbm, a2b(coa) + a2b(cn) + m[:-12],
+    end = len(m) - len(tail)
+    auth = hmac.new(kbm, a2b(coa) + a2b(cn) + m[:end - 12],
                     hashlib.sha1).digest()[:12]
     if "forge" in flags:
         auth = bytes(b ^ 0xFF for b in auth)
-    m = with_csum(m[:-12] + auth, hoa, cn)
+    if "no-auth" not in flags:
+        m = m[:end - 12] + auth + m[end:]
+    m = with_csum(m, hoa, cn)
     link = Link()
-    link.send(ipv6(coa, cn, DSTOPTS, hao_dstopts(hoa, MH) + m))
+    if "home" in flags:
+        link.send(ipv6(hoa, cn, MH, m))
+    else:
+        link.send(ipv6(coa, cn, DSTOPTS, hao_dstopts(hoa, MH) + m))
     p = link.recv(lambda p: p["mh"] is not None and p["mhtype"] == 6 and
                   p["src"] == cn)
     if p is None:
@@ -260,6 +288,49 @@ def haoping(st):
     return be_wait(link, cn)
 
 
+def echo(st, flags):
+    """Echo request with a Home Address option; whatever comes back."""
+    hoa, cn = st["hoa"], st["cn"]
+    coa = flags.get("from", st["coa"])
+    ident = os.getpid() & 0xFFFF
+    icmp = struct.pack("!BBHHH", 128, 0, 0, ident, 1) + b"cnpeer"
+    c = csum(hoa, cn, ICMPV6, icmp)
+    icmp = icmp[:2] + struct.pack("!H", c) + icmp[4:]
+    link = Link()
+    link.send(ipv6(coa, cn, DSTOPTS, hao_dstopts(hoa, ICMPV6) + icmp))
+
+    def want(p):
+        if p["src"] != cn:
+            return False
+        if p["mh"] is not None:
+            return p["mhtype"] == 7
+        i = p["icmp"]
+        return i is not None and len(i) >= 6 and i[0] == 129 and \
+            struct.unpack("!H", i[4:6])[0] == ident
+    p = link.recv(want)
+    if p is None:
+        print("nothing")
+    elif p["mh"] is not None:
+        m = p["mh"]
+        print("be status=%d hoa=%s to=%s" % (m[6], b2a(m[8:24]), p["dst"]))
+    else:
+        print("reply to=%s rh2=%s" % (p["dst"], p["rh2"]))
+    return 0
+
+
+def init_hao(st, kind):
+    """A HoTI (1) or CoTI (2) with a Home Address option (RFC 6275 9.4)."""
+    hoa, coa, cn = st["hoa"], st["coa"], st["cn"]
+    m = with_csum(mh(kind, b"\0\0" + os.urandom(8)), hoa, cn)
+    link = Link()
+    link.send(ipv6(coa, cn, DSTOPTS, hao_dstopts(hoa, MH) + m))
+    p = link.recv(lambda p: p["mh"] is not None and
+                  p["mhtype"] == kind + 2 and p["src"] == cn)
+    print("nothing" if p is None else
+          "%s to=%s" % ("hot" if kind == 1 else "cot", p["dst"]))
+    return 0
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -280,6 +351,10 @@ def main(argv):
         rc = mhtype(st, int(args[0]))
     elif cmd == "haoping":
         rc = haoping(st)
+    elif cmd == "echo":
+        rc = echo(st, dict(a.partition("=")[::2] for a in args))
+    elif cmd == "init-hao":
+        rc = init_hao(st, 1 if args[0] == "hoti" else 2)
     else:
         print("unknown command %s" % cmd, file=sys.stderr)
         return 2
