@@ -511,5 +511,7 @@ mn_ctl_show(struct ctl_conn *c, const struct imsg *imsg, void *arg)
 int
 main(int argc, char *argv[])
 {
+	/* Link-layer addresses need netlink, which the sandbox forbids. */
+	mn_net_learn_macs();
 	role_main(argc, argv, &mn_ops);
 }

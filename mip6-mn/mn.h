@@ -23,6 +23,7 @@ struct mn_counters {
 	uint64_t	 rx_ra_bad;		/* ignored (hop limit, format) */
 	uint64_t	 tx_rs;			/* router solicitations sent */
 	uint64_t	 tx_failed;		/* sendmsg errors */
+	uint64_t	 tx_home_na;		/* NAs for the home address */
 	uint64_t	 kernel_requests;
 	uint64_t	 handovers;		/* decisions that changed */
 	/* home-agent: dhaad (mndhaad.c) */
@@ -74,6 +75,10 @@ void	 mn_evaluate(void);
 void	 mn_net_init(void);
 int	 mn_send_bu(void);
 void	 mn_send_rs(uint32_t ifindex);
+/* Before the sandbox: the interfaces' link-layer addresses. */
+void	 mn_net_learn_macs(void);
+/* RFC 6275 11.5.4: the NA for the home address once back home. */
+void	 mn_send_home_na(uint32_t ifindex);
 
 /* mnctl.c */
 struct ctl_conn;

@@ -14,9 +14,11 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <arpa/inet.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <netinet/icmp6.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <string.h>
 
 #include <event2/event.h>
@@ -44,7 +46,16 @@ static void	 mn_log_discard(const char *, const char *);
 static void	 mn_icmp_read(evutil_socket_t, short, void *);
 static void	 mn_mh_input(const uint8_t *, size_t, const struct mh_rx *);
 
+#define MN_MAC_LEN	6
+#define MN_MAX_MACS	32
+
 static struct event	*ev_mh, *ev_icmp;
+/* The interfaces' link-layer addresses, learnt before the sandbox. */
+static struct {
+	unsigned int	 index;
+	uint8_t		 mac[MN_MAC_LEN];
+}			 mn_macs[MN_MAX_MACS];
+static size_t		 mn_nmacs;
 /* What a stranger makes us log: a line a second at most. */
 static struct ratelog	 rl_mh;
 
@@ -150,6 +161,98 @@ mn_send_bu(void)
 	    (unsigned int)b->lifetime_units * 4, b->away ? "away" : "home", a,
 	    b->tries);
 	return 0;
+}
+
+void
+mn_net_learn_macs(void)
+{
+	struct ifaddrs		*ifa, *i;
+	struct sockaddr_ll	*sll;
+
+	if (getifaddrs(&ifa) == -1)
+		return;
+	for (i = ifa; i != NULL && mn_nmacs < MN_MAX_MACS; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_PACKET)
+			continue;
+		sll = (struct sockaddr_ll *)(void *)i->ifa_addr;
+		if (sll->sll_halen != MN_MAC_LEN)
+			continue;
+		mn_macs[mn_nmacs].index = (unsigned int)sll->sll_ifindex;
+		memcpy(mn_macs[mn_nmacs++].mac, sll->sll_addr, MN_MAC_LEN);
+	}
+	freeifaddrs(ifa);
+}
+
+/*
+ * RFC 6275 11.5.4: back home, once the home agent accepted the
+ * deregistration, a Neighbor Advertisement to all nodes on the home link
+ * for the home address (S clear, O set, our link-layer address), so that
+ * the neighbours forget the home agent's proxy entry.
+ */
+void
+mn_send_home_na(uint32_t ifindex)
+{
+	struct {
+		struct nd_neighbor_advert na;
+		struct nd_opt_hdr	 opt;
+		uint8_t			 lla[MN_MAC_LEN];
+	} __attribute__((packed))	 p;
+	struct sockaddr_in6	 dst;
+	struct in6_pktinfo	 pi;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}			 cbuf;
+	size_t			 i, len = sizeof(p.na);
+	int			 fd = role_socket(ROLE_SOCK_ICMP6);
+
+	if (fd == -1 || ifindex == 0)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.na.nd_na_type = ND_NEIGHBOR_ADVERT;
+	p.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	p.na.nd_na_target = mn.bul.hoa;
+	for (i = 0; i < mn_nmacs; i++)
+		if (mn_macs[i].index == ifindex) {
+			p.opt.nd_opt_type = ND_OPT_TARGET_LINKADDR;
+			p.opt.nd_opt_len = 1;
+			memcpy(p.lla, mn_macs[i].mac, MN_MAC_LEN);
+			len = sizeof(p);
+			break;
+		}
+	memset(&dst, 0, sizeof(dst));
+	dst.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
+	dst.sin6_scope_id = ifindex;
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi6_ifindex = ifindex;
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = &p;
+	iov.iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &dst;
+	msg.msg_namelen = sizeof(dst);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	if (sendmsg(fd, &msg, 0) == -1) {
+		mn.ctr.tx_failed++;
+		log_warn("neighbor advertisement for the home address");
+	} else {
+		mn.ctr.tx_home_na++;
+		log_info("home: neighbor advertisement for the home address "
+		    "to all nodes%s", len == sizeof(p) ? "" :
+		    " (no link-layer address known)");
+	}
 }
 
 void
@@ -308,6 +411,7 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 		case BUL_BA_DEREGISTERED:
 			log_info("home agent %s accepted the deregistration "
 			    "(seq %u): at home", a, m.u.ba.seq);
+			mn_send_home_na(mn.home_ifindex);
 			break;
 		case BUL_BA_RESYNC:
 			log_warnx("home agent %s: sequence number out of window; "

@@ -299,3 +299,32 @@ log_has() {
 	[ "$second" -ge 1 ] && [ "$second" -le 5 ]
 	mn_stop
 }
+
+@test "back home, after the deregistration's BA, a Neighbor Advertisement for the home address goes to all nodes (S clear, O set, our link-layer address)" {
+	mn_on_f1
+	modes "$HA_ADDR=accept"
+	mn_start configured.yaml
+	lab_wait_for 30 registered_with "$HA_ADDR"
+	lab_capture_start mnconf-home ha "$HA_IF" icmp6 or ip6 proto 135
+	lab_move_mn home
+	lab_wait_for 20 grep -qF "accepted the deregistration" "$TD/log"
+	lab_wait_for 5 grep -qF "neighbor advertisement for the home address" "$TD/log"
+	pcap=$(lab_capture_stop mnconf-home)
+	run tcpdump -n -v -r "$pcap"
+	echo "$output"
+	# The deregistration (MH from the home address), the BA, then the NA.
+	bu=$(grep -n "$MN_HOA > $HA_ADDR: .*mobility" <<<"$output" | tail -1 | cut -d: -f1)
+	ba=$(grep -n "$HA_ADDR > $MN_HOA: .*mobility" <<<"$output" | tail -1 | cut -d: -f1)
+	na=$(grep -n "> ff02::1: .*neighbor advertisement, length 32, tgt is $MN_HOA" <<<"$output" | head -1 | cut -d: -f1)
+	echo "lines: BU $bu BA $ba NA $na"
+	[ -n "$bu" ] && [ -n "$ba" ] && [ -n "$na" ]
+	[ "$bu" -lt "$ba" ] && [ "$ba" -lt "$na" ]
+	# tcpdump -v: the flags and the option on the lines after it.
+	run sed -n "${na},$((na + 3))p" <<<"$output"
+	echo "$output"
+	[[ "$output" == *"hlim 255"* ]]
+	[[ "$output" == *"Flags [override]"* ]]
+	[[ "$output" == *"destination link-address option (2), length 8 (1): $MN_MAC"* ]]
+	[ "$(mnstat na.tx_home)" = 1 ]
+	mn_stop
+}
