@@ -9,7 +9,8 @@
 # (9.3.1), BUs missing the Nonce Indices or the Binding Authorization Data
 # or with the latter not last (9.5.1, 6.2.7), H=1 at a correspondent
 # (9.5.1, 131), the deregistration from home with the home nonce only
-# (5.2.6, 9.5.1), the Binding Refresh Request (9.5.5).
+# (5.2.6, 9.5.1), the Alternate Care-of Address option (6.2.5), Kcn
+# renewal (5.2.7).
 #
 # One mip6-priv for the file; the tests run in order and build on each
 # other.  Nonces live 8 s here.
@@ -166,6 +167,24 @@ ctr() {
 	[ "$output" = "ba status=131 seq=3 lifetime=0 auth=none via=$MN_COA_F1 rh2=$MN_HOA" ]
 	run ctl show bindings
 	[[ "$output" == *" seq=2 lifetime=100 "* ]]
+}
+
+@test "RFC 6275 6.2.5, 9.5.1, 9.5.4: a BU with an Alternate Care-of Address option binds that address (its care-of token, the authenticator over it); the BA goes to the packet's source with the routing header" {
+	ip -n mn address add "$OTHER_COA/64" dev "$MN_IF" nodad
+	peer hoti "$MN_HOA" "$CN_ADDR"
+	peer coti "$MN_COA_F1" "$CN_ADDR"
+	run peer bu 3 100 ack coa="$OTHER_COA" altcoa="$MN_COA_F1"
+	ip -n mn address del "$OTHER_COA/64" dev "$MN_IF"
+	echo "$output"
+	[ "$output" = "ba status=0 seq=3 lifetime=100 auth=ok via=$OTHER_COA rh2=$MN_HOA" ]
+	run ctl show bindings
+	echo "$output"
+	[[ "$output" == "hoa=$MN_HOA coa=$MN_COA_F1 "*" seq=3 "* ]]
+	run ip -n cn xfrm state list proto route2
+	[[ "$output" == *"coa $MN_COA_F1"* ]]
+	run peer echo
+	echo "$output"
+	[ "$output" = "reply to=$MN_COA_F1 rh2=$MN_HOA" ]
 }
 
 @test "RFC 6275 5.2.6, 9.5.1: deregistration from home (no Home Address option, home nonce only, a stale care-of index) gets BA 0 straight to the home address, binding and states gone" {

@@ -26,7 +26,8 @@ with hashlib/hmac from what the correspondent sent.
   cnpeer.py STATE init-hao hoti|coti   a HoTI/CoTI carrying a Home Address
                                        option -> "hot ..."/"cot ..." or "nothing"
 BU words besides those above: home (from the home address, no Home Address
-option: returning home), h (H flag), no-nonce, no-auth, pad (Pad1, PadN and
+option: returning home), altcoa=ADDR (Alternate Care-of Address option;
+the CoTI was ADDR's), h (H flag), no-nonce, no-auth, pad (Pad1, PadN and
 an unknown option type 200 before the Nonce Indices), auth-not-last (a PadN
 after the Binding Authorization Data).
 
@@ -201,12 +202,15 @@ def bu(st, seq, lifetime, flags):
     hoa, coa, cn = st["hoa"], flags.get("coa", st["coa"]), st["cn"]
     if "home" in flags:
         coa = hoa
+    # the care-of address bound: the Alternate Care-of Address option's,
+    # else the source's (RFC 6275 6.2.5); tokens and authenticator use it
+    bcoa = flags.get("altcoa", coa)
     hni = flags.get("home-nonce", st["hni"])
     cni = flags.get("coa-nonce", st.get("cni", 0))
     # "stale": half the index space away from the one handed out
     hni = (st["hni"] + 32768) & 0xFFFF if hni == "stale" else int(hni)
     cni = (st["cni"] + 32768) & 0xFFFF if cni == "stale" else int(cni)
-    dereg = lifetime == 0 or coa == hoa
+    dereg = lifetime == 0 or bcoa == hoa
     htok = bytes.fromhex(st["htok"])
     kbm = hashlib.sha1(htok if dereg else
                        htok + bytes.fromhex(st["ctok"])).digest()
@@ -217,6 +221,11 @@ def bu(st, seq, lifetime, flags):
     nonce = struct.pack("!BBHH", 4, 4, hni, cni)
     if "no-nonce" in flags:
         nonce = b"\1\4\0\0\0\0"                 # PadN in its place
+    if "altcoa" in flags:
+        # PadN(2), Alternate CoA at 14 (8n+6), Nonce Indices at 32 (2n),
+        # PadN(4): the BAD at 42 (8n+2)
+        nonce = b"\1\0" + struct.pack("!BB", 3, 16) + a2b(bcoa) + nonce + \
+            b"\1\2\0\0"
     if "pad" in flags:
         # Pad1, PadN(1), unknown type 200 (4 octets): the options move by
         # 8 octets, alignment kept; a receiver skips all three
@@ -228,7 +237,7 @@ def bu(st, seq, lifetime, flags):
     body = struct.pack("!HHH", seq, fl, lifetime // 4) + nonce + bad + tail
     m = mh(5, body)
     end = len(m) - len(tail)
-    auth = hmac.new(kbm, a2b(coa) + a2b(cn) + m[:end - 12],
+    auth = hmac.new(kbm, a2b(bcoa) + a2b(cn) + m[:end - 12],
                     hashlib.sha1).digest()[:12]
     if "forge" in flags:
         auth = bytes(b ^ 0xFF for b in auth)
@@ -251,7 +260,7 @@ def bu(st, seq, lifetime, flags):
     # a BAD option (type 5, length 12) ends the BA when it has one
     if len(m) >= 26 and m[-14] == 5 and m[-13] == 12:
         z = m[:4] + b"\0\0" + m[6:-12]
-        want = hmac.new(kbm, a2b(coa) + a2b(cn) + z,
+        want = hmac.new(kbm, a2b(bcoa) + a2b(cn) + z,
                         hashlib.sha1).digest()[:12]
         auth = "ok" if want == m[-12:] else "bad"
     print("ba status=%d seq=%d lifetime=%d auth=%s via=%s rh2=%s" %
