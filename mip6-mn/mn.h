@@ -24,6 +24,8 @@ struct mn_counters {
 	uint64_t	 tx_rs;			/* router solicitations sent */
 	uint64_t	 tx_failed;		/* sendmsg errors */
 	uint64_t	 tx_home_na;		/* NAs for the home address */
+	uint64_t	 rx_be_rereg;		/* BE 1 from the home agent:
+						   registered again */
 	uint64_t	 kernel_requests;
 	uint64_t	 handovers;		/* decisions that changed */
 	/* home-agent: dhaad (mndhaad.c) */

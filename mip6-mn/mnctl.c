@@ -173,6 +173,7 @@ mn_format_stats(char *buf, size_t size, int json, const struct mn_engine *e)
 	stat1(&f, json, &first, "bu.refreshes", b->refreshes);
 	stat1(&f, json, &first, "bu.send_failed", c->tx_failed);
 	stat1(&f, json, &first, "na.tx_home", c->tx_home_na);
+	stat1(&f, json, &first, "be.reregistered", c->rx_be_rereg);
 	for (i = 0; i < BUL_BA_RESULT_COUNT; i++) {
 		snprintf(name, sizeof(name), "ba.%s",
 		    bul_ba_result_str((enum bul_ba_result)i));

@@ -439,6 +439,21 @@ mn_mh_input(const uint8_t *buf, size_t len, const struct mh_rx *rx)
 		if (mn_log_allow())
 			log_warnx("binding error from %s: status %u", a,
 			    m.u.be.status);
+		/*
+		 * RFC 6275 11.3.6: status 1 from the home agent about our
+		 * home address: it has no binding for us (a restart, a
+		 * deletion) while we think we are registered: register
+		 * again now rather than at the refresh.
+		 */
+		if (m.u.be.status == 1 && mn.bul.away &&
+		    mn.bul.state == BUL_REGISTERED &&
+		    (addr_equal(&m.u.be.hoa, &mn.bul.hoa) ||
+		    IN6_IS_ADDR_UNSPECIFIED(&m.u.be.hoa))) {
+			mn.ctr.rx_be_rereg++;
+			log_info("home agent %s knows no binding for the home "
+			    "address: registering again", a);
+			act = bul_brr(&mn.bul, now);
+		}
 		break;
 	default:
 		mn.ctr.rx_mh_ignored++;

@@ -44,6 +44,10 @@
 # send that advertisement unasked (the file is removed, then the line
 # "t=... unsolicited id=ID" goes to DIR/mps.log).
 #
+# DIR/be holding "HA DST HOA STATUS" makes the fake send a Binding Error
+# (MH type 7) with that status and home address from HA to DST (the file
+# is removed, then "t=... be status=STATUS" goes to DIR/bu.log).
+#
 # The home prefix of the advertisements: environment HOME_PREFIX
 # (default 2001:db8:1::/64).  Ready once DIR/ready exists.
 import os
@@ -191,11 +195,25 @@ def mps(ha, src, hoa, m):
         send_mpa(ha, src, hoa, ident, int(lt[0]), int(lt[1]))
 
 
+def send_be(ha, dst, hoa, status):
+    be = struct.pack("!BBBBHBB", 59, 2, 7, 0, 0, status, 0) + \
+        socket.inet_pton(socket.AF_INET6, hoa)
+    try:
+        mh[ha].sendto(be, (dst, 0))
+    except OSError as e:
+        print("fake_has: send BE:", e, file=sys.stderr, flush=True)
+
+
 def unsolicited():
     f = os.path.join(work, "unsolicited")
     while True:
         time.sleep(0.1)
         try:
+            w = read("be")
+            if len(w) == 4:
+                os.unlink(os.path.join(work, "be"))
+                send_be(w[0], w[1], w[2], int(w[3]))
+                log("bu.log", "be status=%s hoa=%s" % (w[3], w[2]))
             w = read("unsolicited")
             if len(w) == 6:
                 os.unlink(f)

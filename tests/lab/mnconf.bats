@@ -93,7 +93,7 @@ mn_start() {
 	: >"$TD/bu.log"
 	: >"$TD/dhaad.log"
 	: >"$TD/mps.log"
-	rm -f "$TD/mpa" "$TD/unsolicited"
+	rm -f "$TD/mpa" "$TD/unsolicited" "$TD/be"
 	: >"$TD/log"
 	ip netns exec mn "$PLAIN/mip6-priv" -d -f "$TD/$1" 2>"$TD/log" 3>&- &
 	echo $! >"$TD/mn.pid"
@@ -326,5 +326,37 @@ log_has() {
 	[[ "$output" == *"Flags [override]"* ]]
 	[[ "$output" == *"destination link-address option (2), length 8 (1): $MN_MAC"* ]]
 	[ "$(mnstat na.tx_home)" = 1 ]
+	mn_stop
+}
+
+# be HA DST HOA STATUS: the fake home agent sends a Binding Error.
+be() {
+	echo "$*" >"$TD/be.new"
+	mv "$TD/be.new" "$TD/be"
+	lab_wait_for 5 test ! -e "$TD/be"
+}
+
+@test "a Binding Error 1 from the home agent about the home address makes the registered node register again at once" {
+	mn_on_f1
+	modes "$HA_ADDR=accept"
+	mn_start configured.yaml
+	lab_wait_for 30 registered_with "$HA_ADDR"
+	n=$(bus_to "$HA_ADDR" | wc -l)
+	# About another home address, and status 2: nothing.
+	be "$HA_ADDR" "$MN_COA_F1" "${HOME_NET}999" 1
+	be "$HA_ADDR" "$MN_COA_F1" "$MN_HOA" 2
+	lab_sleep 2
+	[ "$(bus_to "$HA_ADDR" | wc -l)" -eq "$n" ]
+	[ "$(mnstat be.reregistered)" = 0 ]
+	be "$HA_ADDR" "$MN_COA_F1" "$MN_HOA" 1
+	lab_wait_for 5 bus_to_ge "$HA_ADDR" $((n + 1))
+	lab_wait_for 5 grep -qF "knows no binding for the home address: registering again" "$TD/log"
+	cat "$TD/bu.log"
+	run bus_to "$HA_ADDR"
+	[[ "${lines[-1]}" == *"src=$MN_COA_F1 hoa=$MN_HOA "* ]]
+	[[ "${lines[-1]}" != *"lifetime=0" ]]
+	[ "$(mnstat be.reregistered)" = 1 ]
+	[ "$(mnstat rx.BE)" = 3 ]
+	lab_wait_for 10 registered_with "$HA_ADDR"
 	mn_stop
 }
