@@ -34,9 +34,16 @@
 #include "log.h"
 #include "kernel.h"
 #include "proto.h"
+#include "rtcheck.h"
 
 #define KR_RCVBUF	(4 * 1024 * 1024)
 #define KR_RXBUF	(64 * 1024)
+/*
+ * Acks read per recvmmsg() in kr_nl_dispatch, each into a slot of
+ * KR_RXBUF / KR_RX_BATCH octets: with NETLINK_CAP_ACK an ack is its
+ * header, the error and the kernel's extended-ack text, far below that.
+ */
+#define KR_RX_BATCH	64
 #define KR_NLMSG_SIZE	1024
 /* Requests between two malloc_trim() calls, at most one a burst. */
 #define KR_TRIM_EVERY	1024
@@ -87,6 +94,11 @@ kr_nl_open(struct kr_nl *nl, int proto, uint32_t groups)
 	/* Extended acks give the kernel's reason in the log. */
 	(void)setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one,
 	    sizeof(one));
+	/* An error ack without the request copied back: small acks, many
+	 * per recvmmsg (kr_nl_dispatch reads only the error and sequence). */
+	if (groups == 0)
+		(void)setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one,
+		    sizeof(one));
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
 	sa.nl_groups = groups;
@@ -220,6 +232,8 @@ void
 kr_flush(void)
 {
 	kr_req_run();
+	/* Check-map removals of the requests just started, in one call. */
+	rtcheck_flush();
 	if (kr_route.fd != -1)
 		kr_nl_pump(&kr_route);
 	if (kr_xfrm.fd != -1)
@@ -250,13 +264,26 @@ int
 kr_nl_dispatch(struct kr_nl *nl)
 {
 	static uint8_t		 buf[KR_RXBUF];
+	struct mmsghdr		 mm[KR_RX_BATCH];
+	struct iovec		 iov[KR_RX_BATCH];
 	struct nlmsghdr		*nlh;
 	struct nlmsgerr		*e;
-	ssize_t			 n;
-	int			 len;
+	size_t			 slot = KR_RXBUF / KR_RX_BATCH;
+	int			 i, n, len;
 
+	/* Removals started before: in the kernel before any answer goes. */
+	rtcheck_flush();
 	for (;;) {
-		n = recv(nl->fd, buf, sizeof(buf), 0);
+		/* Many acks a system call (one recv an ack before: a good
+		 * part of a mass deregistration under user-mode Linux). */
+		for (i = 0; i < KR_RX_BATCH; i++) {
+			iov[i].iov_base = buf + (size_t)i * slot;
+			iov[i].iov_len = slot;
+			memset(&mm[i], 0, sizeof(mm[i]));
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(nl->fd, mm, KR_RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
@@ -270,16 +297,29 @@ kr_nl_dispatch(struct kr_nl *nl)
 			}
 			return -1;
 		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
-		    nlh = nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type != NLMSG_ERROR)
+		for (i = 0; i < n; i++) {
+			nlh = iov[i].iov_base;
+			len = (int)mm[i].msg_len;
+			/* Cut short (it should not be): its first ack still
+			 * has what we read, the sequence and the error. */
+			if ((mm[i].msg_hdr.msg_flags & MSG_TRUNC) &&
+			    len >= (int)NLMSG_LENGTH(sizeof(*e)) &&
+			    nlh->nlmsg_type == NLMSG_ERROR) {
+				e = nlmsg_data(nlh);
+				kr_nl_answer(nl, nlh->nlmsg_seq, -e->error);
 				continue;
-			if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-				continue;
-			e = nlmsg_data(nlh);
-			kr_nl_answer(nl, nlh->nlmsg_seq, -e->error);
+			}
+			for (; nlmsg_ok(nlh, len); nlh = nlmsg_next(nlh, &len)) {
+				if (nlh->nlmsg_type != NLMSG_ERROR)
+					continue;
+				if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+					continue;
+				e = nlmsg_data(nlh);
+				kr_nl_answer(nl, nlh->nlmsg_seq, -e->error);
+			}
 		}
+		if (n < KR_RX_BATCH)
+			break;
 	}
 	kr_nl_pump(nl);
 	/* A burst (a cold start) is over: give its requests' memory back,

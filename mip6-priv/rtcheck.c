@@ -36,10 +36,16 @@ struct rtcheck_key {
 #define FP_KEY		(-56)		/* struct rtcheck_key */
 #define IP6_SRC_OFF	8		/* source address in the IPv6 header */
 #define BPF_LOG_SIZE	65536
+#define ENOTSUPP_	524		/* the kernel's ENOTSUPP, not in libc */
+/* Removals waiting for one BPF_MAP_DELETE_BATCH (rtcheck_flush). */
+#define RTCHECK_DEL_BATCH	256
 
 static int		 rtcheck_map = -1;
 static int		 rtcheck_prog = -1;
 static unsigned int	 rtcheck_ifindex;
+static struct rtcheck_key rtcheck_dq[RTCHECK_DEL_BATCH];
+static uint32_t		 rtcheck_ndq;
+static int		 rtcheck_nobatch;	/* the kernel has no batch ops */
 
 static int	 rtcheck_load(int map, char *log, size_t loglen);
 
@@ -223,6 +229,7 @@ rtcheck_attach(unsigned int ifindex, uint32_t max)
 void
 rtcheck_detach(void)
 {
+	rtcheck_flush();
 	if (rtcheck_ifindex != 0)
 		(void)rtcheck_tc(RTM_DELQDISC, 0, rtcheck_ifindex, 0, -1);
 	rtcheck_ifindex = 0;
@@ -260,13 +267,70 @@ rtcheck_elem(int cmd, const struct in6_addr *coa, const struct in6_addr *hoa)
 int
 rtcheck_add(const struct in6_addr *coa, const struct in6_addr *hoa)
 {
+	/* A removal of the same pair still waiting must not follow it. */
+	rtcheck_flush();
 	return rtcheck_elem(BPF_MAP_UPDATE_ELEM, coa, hoa);
 }
 
+/*
+ * Removals are collected and go to the kernel in one bpf() call each
+ * RTCHECK_DEL_BATCH pairs or at rtcheck_flush (kr_flush, before the
+ * netlink answers are read: before the reply that the binding is gone).
+ * One system call a binding was a good part of a mass deregistration's
+ * cost under user-mode Linux.
+ */
 int
 rtcheck_del(const struct in6_addr *coa, const struct in6_addr *hoa)
 {
-	return rtcheck_elem(BPF_MAP_DELETE_ELEM, coa, hoa);
+	struct rtcheck_key	*k;
+
+	if (rtcheck_map == -1) {
+		errno = ENODEV;
+		return -1;
+	}
+	k = &rtcheck_dq[rtcheck_ndq++];
+	memset(k, 0, sizeof(*k));
+	k->coa = *coa;
+	k->hoa = *hoa;
+	if (rtcheck_ndq == RTCHECK_DEL_BATCH)
+		rtcheck_flush();
+	return 0;
+}
+
+void
+rtcheck_flush(void)
+{
+	union bpf_attr	 a;
+	uint32_t	 i = 0;
+
+	if (rtcheck_map == -1)
+		rtcheck_ndq = 0;
+	while (i < rtcheck_ndq) {
+		if (!rtcheck_nobatch) {
+			memset(&a, 0, sizeof(a));
+			a.batch.map_fd = (uint32_t)rtcheck_map;
+			a.batch.keys = (uint64_t)(uintptr_t)&rtcheck_dq[i];
+			a.batch.count = rtcheck_ndq - i;
+			if (sys_bpf(BPF_MAP_DELETE_BATCH, &a) == 0) {
+				i = rtcheck_ndq;
+				break;
+			}
+			/* The kernel stops at a key it cannot delete (one
+			 * gone already): count is how many went before it. */
+			if (errno == EINVAL || errno == ENOTSUPP_ ||
+			    errno == EOPNOTSUPP || errno == ENOSYS) {
+				rtcheck_nobatch = 1;
+				continue;
+			}
+			i += a.batch.count + 1;
+			continue;
+		}
+		memset(&a, 0, sizeof(a));
+		a.map_fd = (uint32_t)rtcheck_map;
+		a.key = (uint64_t)(uintptr_t)&rtcheck_dq[i++];
+		(void)sys_bpf(BPF_MAP_DELETE_ELEM, &a);
+	}
+	rtcheck_ndq = 0;
 }
 
 void
@@ -279,6 +343,7 @@ rtcheck_walk(void (*fn)(const struct in6_addr *, const struct in6_addr *,
 
 	if (rtcheck_map == -1)
 		return;
+	rtcheck_flush();
 	for (;;) {
 		memset(&a, 0, sizeof(a));
 		a.map_fd = (uint32_t)rtcheck_map;

@@ -30,7 +30,10 @@
 int	 rtcheck_attach(unsigned int ifindex, uint32_t max);
 void	 rtcheck_detach(void);
 int	 rtcheck_add(const struct in6_addr *coa, const struct in6_addr *hoa);
+/* Removal is deferred: it reaches the kernel at rtcheck_flush (or with
+ * the next add, walk or detach), in batches. */
 int	 rtcheck_del(const struct in6_addr *coa, const struct in6_addr *hoa);
+void	 rtcheck_flush(void);
 /* Entries in the map (walks it). */
 size_t	 rtcheck_count(void);
 /* Walk the map: fn(coa, hoa, arg) for each pair. */

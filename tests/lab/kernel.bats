@@ -464,3 +464,24 @@ priv_ha_start() {
 	grep -q "its link-local address is reserved" "$KLOG"
 	grep -q "flags 0x80" "$KLOG"
 }
+
+@test "a thousand bindings added and removed through the request path: check map full, then empty, no route or proxy entry left (check-map removals go in batches)" {
+	run kt <<-EOF
+	ha-link hlink 2001:db8:1::1 2001:db8:1::/64
+	start ha
+	bench add 1000 2001:db8:f::
+	sh ip -6 route show proto 158 | grep -c 'encap ip6'
+	bench del 1000 2001:db8:f::
+	show
+	EOF
+	echo "$output"
+	[[ "$output" == *"added 1000 bindings in "*", errors 0, rtcheck entries 1000"* ]]
+	[[ "$output" == *"removed 1000 bindings in "*", errors 0, rtcheck entries 0"* ]]
+	[ "${lines[-1]}" = "end" ]
+	[[ "${lines[-2]}" != route* && "${lines[-2]}" != rtcheck* && "${lines[-2]}" != proxy* ]]
+	[[ "$output" == *$'\n1000\n'* ]]
+	run ip -n "$HA" -6 route show proto 158
+	[ -z "$output" ]
+	run ip -n "$HA" -6 neigh show proxy
+	[ -z "$output" ]
+}
