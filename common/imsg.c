@@ -13,8 +13,10 @@
 
 #include "imsg.h"
 
-/* sendmsg gathers at most this many queued messages in one call. */
-#define IMSG_WRITE_IOV	16
+/* sendmsg gathers at most this many queued messages in one call (a
+ * mass deregistration queues thousands of kernel requests and replies:
+ * 16 a call made it one system call for every 16). */
+#define IMSG_WRITE_IOV	128
 
 static void	 imsg_seterr(struct imsgbuf *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
