@@ -13,6 +13,14 @@ void	log_setverbose(int verbose);
 int	log_getverbose(void);
 /* Name printed in front of every line: "priv", "ha", "mn", "sig". */
 void	log_procinit(const char *name);
+/*
+ * log_hold .. log_release: lines to stderr in between go out in as few
+ * writes as fit 16 KiB, at the release (a burst of thousands of bindings
+ * logged one write(2) a line was a good part of its cost under user-mode
+ * Linux).  Nests; fatal writes what is held first.  Syslog is unchanged.
+ */
+void	log_hold(void);
+void	log_release(void);
 const char *log_procname(void);
 
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));

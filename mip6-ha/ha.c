@@ -359,6 +359,8 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ha_rx_now = (int64_t)ts.tv_sec + (ts.tv_nsec > 0);
 	ha_rx_now_ms = (int64_t)ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
+	/* The burst's log lines in a few writes (log_release below). */
+	log_hold();
 	for (i = 0; i < HA_RX_BURST; i++) {
 		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
 			break;
@@ -415,6 +417,7 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 	/* The binding timer, once for the burst. */
 	if (nbu > 0)
 		ha_timer_arm();
+	log_release();
 }
 
 static void
