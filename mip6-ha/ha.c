@@ -93,6 +93,9 @@ static void	 ha_dad_arm(void);
 static void	 ha_dad_finish(struct hadad *, int ok);
 static void	 ha_dad_cancel(const struct in6_addr *);
 static void	 ha_dad_start_ll(struct hadad *);
+static void	 ha_dad_ba_dst(const struct hareg_result *);
+static void	 ha_dad_answer(struct hareg_result *,
+		    const struct in6_addr *ba_dst);
 static struct hadad *ha_dad_sibling(const struct in6_addr *, int of_ll);
 static int	 ha_shed(const struct hareg_result *, int was_active);
 static const struct hanet_if *ha_if(const char *name);
@@ -488,8 +491,12 @@ ha_result(struct hareg_result *r, const char *ifname, int was_active)
 			return;
 		break;
 	case HAREG_OP_UPDATE:
-		if (!was_active)
-			return;		/* still in DAD: the BA follows it */
+		if (!was_active) {
+			/* Still in DAD: the BA follows it, to this BU's
+			 * source. */
+			ha_dad_ba_dst(r);
+			return;
+		}
 		if (r->coa_changed) {
 			log_info("binding %s moves to %s",
 			    addr_ntop(&r->hoa, h, sizeof(h)),
@@ -871,6 +878,7 @@ ha_dad_start(const struct hareg_result *r)
 	if (ha_icmpfd == -1 || hi == NULL) {
 		/* No way to probe: the address counts as unique. */
 		if (hareg_dad_done(&ha_reg, &r->hoa, 1, ha_now(), &res) == 0) {
+			ha_dad_answer(&res, &r->ba_dst);
 			ha_ctr_bu(&ha_ctr, res.reason);
 			ha_result(&res, NULL, 0);
 		}
@@ -882,10 +890,13 @@ ha_dad_start(const struct hareg_result *r)
 		/* Full (ha_shed let it through only with room) or ENOMEM:
 		 * no BA; the binding in DAD state is dropped below. */
 		log_warn("%s", __func__);
-		if (hareg_dad_done(&ha_reg, &r->hoa, 0, ha_now(), &res) == 0)
+		if (hareg_dad_done(&ha_reg, &r->hoa, 0, ha_now(), &res) == 0) {
+			ha_dad_answer(&res, &r->ba_dst);
 			ha_result(&res, NULL, 0);
+		}
 		return;
 	}
+	d->ba_dst = r->ba_dst;
 	/* Another node's own DAD (from ::) goes to the solicited-node
 	 * group; an owner's NA to our probe comes unicast, so past the
 	 * socket's membership limit (optmem) a probe still hears it. */
@@ -930,9 +941,37 @@ ha_dad_start_ll(struct hadad *hd)
 	}
 	d->ll = 1;
 	d->owner = hd->hoa;
+	d->ba_dst = hd->ba_dst;
 	if (hanet_send_ns(ha_icmpfd, d->ifindex, &d->hoa) == -1)
 		log_warn("DAD probe for %s", addr_ntop(&d->hoa, h, sizeof(h)));
 	log_debug("DAD for %s started", addr_ntop(&d->hoa, h, sizeof(h)));
+}
+
+/* A newer BU for a registration in DAD: its BA goes to that BU's source. */
+static void
+ha_dad_ba_dst(const struct hareg_result *r)
+{
+	struct hadad	*d;
+
+	if ((d = hadad_find(&ha_dq, &r->hoa)) != NULL)
+		d->ba_dst = r->ba_dst;
+	if ((d = ha_dad_sibling(&r->hoa, 0)) != NULL)
+		d->ba_dst = r->ba_dst;
+}
+
+/*
+ * hareg_dad_done addresses the BA to the binding's care-of address; RFC
+ * 6275 9.5.4 sends it where the BU came from, as an answer at once does:
+ * the BU's source, with a type 2 routing header unless that is the home
+ * address itself.
+ */
+static void
+ha_dad_answer(struct hareg_result *r, const struct in6_addr *ba_dst)
+{
+	if (IN6_IS_ADDR_UNSPECIFIED(ba_dst))
+		return;
+	r->ba_dst = *ba_dst;
+	r->ba_rh2 = !addr_equal(ba_dst, &r->hoa);
 }
 
 /* The other probe of the same registration, or NULL. */
@@ -1011,6 +1050,7 @@ ha_dad_finish(struct hadad *d, int ok)
 	struct hadad		*sib;
 	struct in6_addr		 hoa = d->ll ? d->owner : d->hoa;
 	struct in6_addr		 probed = d->hoa;
+	struct in6_addr		 ba_dst = d->ba_dst;
 	int			 ll = d->ll;
 	char			 h[ADDR_STRLEN], a[ADDR_STRLEN];
 
@@ -1023,6 +1063,7 @@ ha_dad_finish(struct hadad *d, int ok)
 	}
 	if (hareg_dad_done(&ha_reg, &hoa, ok, ha_now(), &r) == -1)
 		return;
+	ha_dad_answer(&r, &ba_dst);
 	ha_ctr_bu(&ha_ctr, r.reason);
 	if (!ok && ll)
 		log_warnx("DAD for %s failed: its link-local address %s is in "

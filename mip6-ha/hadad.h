@@ -25,6 +25,11 @@ struct hadad {
 	 * holds it) for the registration of home address owner. */
 	int			 ll;
 	struct in6_addr		 owner;
+	/* Where the BA goes when DAD is over: the IPv6 source of the
+	 * registration's latest BU (RFC 6275 9.5.4; the binding keeps the
+	 * care-of address, which an Alternate Care-of Address option may
+	 * have made another address). */
+	struct in6_addr		 ba_dst;
 };
 
 struct hadad_q {

@@ -16,8 +16,11 @@
 SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
 TESTER=$BATS_TEST_DIRNAME/haconf.py
-# A home address without binding.
+# A home address without binding; one registered with an Alternate
+# Care-of Address other than its source, on foreign link 2's prefix.
 NOBIND_HOA=${HOME_NET}120
+ALT_HOA=${HOME_NET}102
+ALT_COA=${F2_NET}99
 # Pad1; an option of unknown type 200 with 5 octets; PadN (2 octets).
 UNKNOWN_OPTS=00c8050102030405010200
 
@@ -55,6 +58,7 @@ setup_file() {
 		"proto_hao,proto=6,gap=1.5" \
 		"unknown_opts,flags=AH,seq=20,opts=$UNKNOWN_OPTS,wait=10" \
 		"altcoa_multicast,seq=21,altcoa=ff02::1,wait=2" \
+		"altcoa_other,hoa=$ALT_HOA,seq=1,altcoa=$ALT_COA,wait=10" \
 		"dereg_unknown,hoa=$NOBIND_HOA,seq=5,life=0" \
 		>"$HA_DIR/tester.out" 2>"$HA_DIR/tester.err"
 	echo "tester exit $?" >>"$HA_DIR/tester.err"
@@ -154,6 +158,15 @@ seen() {
 	run ctl show bindings "$MN_HOA"
 	echo "$output"
 	[[ "$output" == "hoa=$MN_HOA coa=$COA state=active seq=20 "* ]]
+}
+
+@test "9.5.4: an Alternate Care-of Address other than the source: the BA that waited for DAD goes to the source, the binding to the option's address" {
+	run seen altcoa_other
+	echo "$output"
+	[ "$output" = "BA status=0 seq=1 lifetime=25 flags=0x00 rh2=$ALT_HOA src=$HA_ADDR" ]
+	run ctl show bindings "$ALT_HOA"
+	echo "$output"
+	[[ "$output" == "hoa=$ALT_HOA coa=$ALT_COA state=active seq=1 "* ]]
 }
 
 @test "10.3.2: a deregistration for a home address without binding gets 133" {
