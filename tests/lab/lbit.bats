@@ -341,7 +341,8 @@ probe() {
 	lab_wait_for 30 test -e "$trig.ready"
 	sim --hoa "$hoa" --seq 1 --lifetime 25 --flags AHL --wait 6 >"$HA_DIR/dad-sim.out" 2>&1 &
 	local sim_pid=$!
-	lab_wait_for 10 grep -q "DAD for $lla started" "$HA_DIR/ha.log"
+	# scapy takes ~10 s to start in the lab, longer on a busy host.
+	lab_wait_for 40 grep -q "DAD for $lla started" "$HA_DIR/ha.log"
 	touch "$trig"
 	wait "$sim_pid" || true
 	wait "$probe_pid" || true
