@@ -266,13 +266,16 @@ mndhaad_ha_failed(void)
 void
 mndhaad_ba(uint8_t status)
 {
-	if (mnd_fd == -1 || !mndhaad.known)
+	if (mnd_fd == -1 || mn.dhaad)
 		return;
 	if (mn.bul.state != BUL_REGISTERED)
 		return;
 	mndhaad.rounds = 0;
-	/* Status 1: prefix discovery necessary; or nothing learnt yet. */
-	if ((status == BA_STATUS_PREFIX_DISCOV || mndhaad.prefix_expires == 0) &&
+	/* Status 1: prefix discovery necessary (RFC 6275 11.7.3, with a
+	 * configured home agent too); with DHAAD also while nothing is
+	 * learnt yet. */
+	if ((status == BA_STATUS_PREFIX_DISCOV ||
+	    (mndhaad.known && mndhaad.prefix_expires == 0)) &&
 	    !mndhaad.mps_pending) {
 		mndhaad.mps_pending = 1;
 		mndhaad.mps_tries = 0;

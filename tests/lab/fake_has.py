@@ -23,6 +23,7 @@
 #
 #   accept [L]  BA status 0, the BU's number and lifetime (or L, in 4 s
 #               units, when L is less)
+#   accept1     BA status 1 (accepted, prefix discovery necessary)
 #   silent      no answer
 #   reject S    BA status S
 #
@@ -166,6 +167,8 @@ def bu(ha, src, hoa, m):
         return
     if md[0] == "reject":
         send_ba(ha, src, hoa, int(md[1]), seq, 0)
+    elif md[0] == "accept1":
+        send_ba(ha, src, hoa, 1, seq, lifetime)
     elif len(md) > 1 and int(md[1]) < lifetime:
         send_ba(ha, src, hoa, 0, seq, int(md[1]))
     else:

@@ -360,3 +360,20 @@ be() {
 	lab_wait_for 10 registered_with "$HA_ADDR"
 	mn_stop
 }
+
+@test "a BA with status 1 (prefix discovery necessary) from a configured home agent brings a prefix solicitation" {
+	mn_on_f1
+	modes "$HA_ADDR=accept1"
+	mn_start configured.yaml
+	echo "40 20" >"$TD/mpa"
+	lab_wait_for 30 registered_with "$HA_ADDR"
+	lab_wait_for 10 grep -q " hoa=$MN_HOA id=" "$TD/mps.log"
+	log_has "home prefix $HOME_NET/64 valid 40 s"
+	cat "$TD/mps.log"
+	run grep -c " hoa=" "$TD/mps.log"
+	[ "$output" = 1 ]
+	grep -q "ha=$HA_ADDR src=$MN_COA_F1 hoa=$MN_HOA " "$TD/mps.log"
+	[ "$(mnstat ba_status.1)" = 1 ]
+	[ "$(mnstat mpd.rx_advertisement)" = 1 ]
+	mn_stop
+}
