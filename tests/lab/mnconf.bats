@@ -168,7 +168,16 @@ bus_to() {
 	[[ "$output" == *"remote $HA_ADDR "* ]]
 	run ctl show bul -j
 	[[ "$output" == *'"home_agents":[{"address":"'"$HA_A"'","state":"refused","status":133}'* ]]
+	echo "# xfrm policies/states naming the refusing home agent after the switch:" \
+	    "$(ip -n mn -6 xfrm policy | grep -c "$HA_A")/$(ip -n mn -6 xfrm state | grep -c "$HA_A")" >&3
 	mn_stop
+	# Stopped: nothing of either home agent is left in the kernel.
+	run ip -n mn -6 xfrm policy
+	echo "$output"
+	[[ "$output" != *"$HA_A"* ]] && [[ "$output" != *"$HA_ADDR"* ]]
+	run ip -n mn -6 xfrm state
+	echo "$output"
+	[[ "$output" != *"$HA_A"* ]] && [[ "$output" != *"$HA_ADDR"* ]]
 }
 
 @test "DHAAD list: a home agent that never answers is left after max-bindack-timeout for the next one" {
