@@ -304,6 +304,9 @@ mn_evaluate(void)
 			mndhaad_away(&d.coa);
 			return;
 		}
+		/* Home (or nowhere): no requests from a care-of address
+		 * that is gone. */
+		mndhaad_stop();
 		/* Home after a DHAAD list was used up: the away state goes
 		 * (the deregistration to the last home agent tried). */
 		if (d.where != MV_HOME || (mn.bul.state == BUL_HOME &&

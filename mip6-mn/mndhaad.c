@@ -217,6 +217,17 @@ mnd_reply(const struct icmp6mip_msg *m, const struct mh_rx *rx)
 }
 
 void
+mndhaad_stop(void)
+{
+	if (!mndhaad.active)
+		return;
+	mndhaad.active = 0;
+	if (mnd_ev_req != NULL)
+		evtimer_del(mnd_ev_req);
+	log_info("DHAAD stopped: no care-of address");
+}
+
+void
 mndhaad_ha_failed(void)
 {
 	char		 a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];

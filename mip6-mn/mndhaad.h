@@ -53,5 +53,7 @@ void	 mndhaad_ba(uint8_t status);
  * the next of the reply's list, or (none left) DHAAD again after a
  * back-off (RFC 6275 11.4.1). */
 void	 mndhaad_ha_failed(void);
+/* Home (or no link): no discovery runs until the next care-of address. */
+void	 mndhaad_stop(void);
 
 #endif

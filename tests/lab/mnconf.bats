@@ -386,3 +386,32 @@ be() {
 	[ "$(mnstat mpd.rx_advertisement)" = 1 ]
 	mn_stop
 }
+
+@test "home after a used-up DHAAD list: the away state goes, no more DHAAD requests from the old care-of address" {
+	mn_on_f1
+	echo "$HA_A" >"$TD/halist"
+	modes "$HA_A=reject 129"
+	mn_start dhaad.yaml
+	lab_wait_for 20 grep -q "ha=$HA_A" "$TD/bu.log"
+	lab_wait_for 10 grep -qF "DHAAD again in" "$TD/log"
+	rm -f "$TD/halist"
+	lab_move_mn home
+	lab_wait_for 20 ctl_has "state            home"
+	run ip -n mn link show mip6mn0
+	[ "$status" -ne 0 ]
+	run ip -n mn -6 address show dev "$MN_IF"
+	[[ "$output" == *"$MN_HOA/64"* ]]
+	n=$(wc -l <"$TD/dhaad.log")
+	# The back-off (3 s) passes: no request goes from home.
+	lab_sleep 5
+	cat "$TD/dhaad.log" "$TD/bu.log"
+	[ "$(wc -l <"$TD/dhaad.log")" -eq "$n" ]
+	grep -qF "DHAAD stopped" "$TD/log"
+	mn_stop
+	mn_on_f1
+}
+
+# ctl_has TEXT: show bul says TEXT.
+ctl_has() {
+	ctl show bul 2>/dev/null | grep -qF "$1"
+}
