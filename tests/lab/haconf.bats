@@ -16,6 +16,7 @@
 SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
 TESTER=$BATS_TEST_DIRNAME/haconf.py
+SIM=$BATS_TEST_DIRNAME/mnsim.py
 # A home address without binding; one registered with an Alternate
 # Care-of Address other than its source, on foreign link 2's prefix.
 NOBIND_HOA=${HOME_NET}120
@@ -24,7 +25,37 @@ ALT_COA=${F2_NET}99
 # Pad1; an option of unknown type 200 with 5 octets; PadN (2 octets).
 UNKNOWN_OPTS=00c8050102030405010200
 
-# ipsec disabled, DAD on (the defaults otherwise).
+# Lab keys (public, the lab only): mobile node 1 (MN_HOA) and 2 (SA2_HOA).
+K1_AUTH=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+K1_ENC=0f0e0d0c0b0a09080706050403020100
+K2_AUTH=2222222222222222222222222222222222222222222222222222222222222222
+K2_ENC=22222222222222222222222222222222
+KO_AUTH=ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100
+KO_ENC=000102030405060708090a0b0c0d0e0f
+SA2_HOA=${HOME_NET}103
+
+# One listed mobile node's manual SAs: ha_sa HOA SPI_IN KEY_AUTH KEY_ENC.
+ha_sa() {
+	cat <<-EOF
+	    - home-address: "$1"
+	      ipsec-keys:
+	        to-home-agent:
+	          spi: $2
+	          auth-algorithm: hmac(sha256)
+	          auth-key: 0x$3
+	          enc-algorithm: cbc(aes)
+	          enc-key: 0x$4
+	        to-mobile-node:
+	          spi: $(($2 + 1))
+	          auth-algorithm: hmac(sha256)
+	          auth-key: 0x$KO_AUTH
+	          enc-algorithm: cbc(aes)
+	          enc-key: 0x$KO_ENC
+	EOF
+}
+
+# ipsec disabled, DAD on (the defaults otherwise); with "required" two
+# mobile nodes with their own SAs.
 ha_conf() {
 	cat <<-EOF
 	common:
@@ -35,8 +66,13 @@ ha_conf() {
 	    - interface: $HA_IF
 	      address: "$HA_ADDR"
 	      home-prefixes: ["$HOME_PREFIX"]
-	  ipsec: disabled
+	  ipsec: $1
 	EOF
+	if [ "$1" = required ]; then
+		echo "  mobile-nodes:"
+		ha_sa "$MN_HOA" 0x1000 "$K1_AUTH" "$K1_ENC"
+		ha_sa "$SA2_HOA" 0x1100 "$K2_AUTH" "$K2_ENC"
+	fi
 }
 
 setup_file() {
@@ -81,6 +117,17 @@ teardown() {
 
 ctl() {
 	"$PLAIN/mip6ctl" -s "$HA_RUN/ha.sock" "$@"
+}
+
+# mnsim.py from the care-of address (one message, what came back).
+sim() {
+	lab_ns mn /usr/bin/python3 "$SIM" --ha "$HA_ADDR" --coa "$COA" "$@"
+}
+
+# The kernel's XfrmInStateMismatch in the ha namespace.
+state_mismatch() {
+	ip netns exec ha awk '$1 == "XfrmInStateMismatch" { print $2 }' \
+		/proc/net/xfrm_stat
 }
 
 # The value of counter NAME in `mip6ctl show stats`.
@@ -174,4 +221,29 @@ seen() {
 	echo "$output"
 	[ "$output" = "BA status=133 seq=5 lifetime=0 flags=0x00 rh2=$NOBIND_HOA src=$HA_ADDR" ]
 	[ "$(counter tx.ba_status.133)" = 1 ]
+}
+
+@test "RFC 3776 4: a BU for one mobile node's home address under another's SA is dropped (the SA names its home address): no BA, no binding; under its own SA it is accepted" {
+	ha_stop
+	ha_start required
+	local m0 m1
+	m0=$(state_mismatch)
+	# Mobile node 1's SA, mobile node 2's home address.
+	run sim --hoa "$SA2_HOA" --seq 1 --wait 4 --esp-spi 0x1000 \
+		--esp-auth "$K1_AUTH" --esp-enc "$K1_ENC"
+	echo "$output"
+	[ "$output" = NONE ]
+	run ctl show bindings "$SA2_HOA"
+	[ "$status" -ne 0 ]
+	m1=$(state_mismatch)
+	echo "XfrmInStateMismatch $m0 -> $m1"
+	[ "$m1" -gt "$m0" ]
+	# Its own SA: accepted, the BA under mobile node 2's outbound SA.
+	run sim --hoa "$SA2_HOA" --seq 2 --wait 8 --esp-spi 0x1100 \
+		--esp-auth "$K2_AUTH" --esp-enc "$K2_ENC"
+	echo "$output"
+	[ "$output" = "ESP spi=0x1101 rh2=$SA2_HOA src=$HA_ADDR" ]
+	run ctl show bindings "$SA2_HOA"
+	echo "$output"
+	[[ "$output" == "hoa=$SA2_HOA coa=$COA state=active seq=2 "* ]]
 }
