@@ -29,44 +29,24 @@ mh_sock_setup(int fd)
 	return 0;
 }
 
-ssize_t
-mh_sock_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx)
+/* What recvmsg gave: the length, or -1 (EMSGSIZE); the options into rx. */
+static ssize_t
+mh_sock_parse(struct msghdr *msg, const struct sockaddr_in6 *from, ssize_t n,
+    struct mh_rx *rx)
 {
-	struct sockaddr_in6	 from;
-	struct iovec		 iov;
-	struct msghdr		 msg;
 	struct cmsghdr		*cm;
 	struct in6_pktinfo	 pi;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[MHSOCK_CMSG_SPACE];
-	}			 cbuf;
 	struct in6_addr		 opt;
 	enum mh_err		 e;
-	ssize_t			 n;
 
 	memset(rx, 0, sizeof(*rx));
 	rx->hoplimit = -1;
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = size;
-	msg.msg_name = &from;
-	msg.msg_namelen = sizeof(from);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	if ((n = recvmsg(fd, &msg, 0)) == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return 0;
-		return -1;
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+	if (msg->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	rx->src = from.sin6_addr;
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+	rx->src = from->sin6_addr;
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
 		size_t dlen = cm->cmsg_len - CMSG_LEN(0);
 
 		if (cm->cmsg_level == SOL_SOCKET &&
@@ -97,7 +77,7 @@ mh_sock_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx)
 				/* The kernel swapped: the option holds the
 				 * care-of address, the source the home one. */
 				rx->has_hao = 1;
-				rx->hoa = from.sin6_addr;
+				rx->hoa = from->sin6_addr;
 				rx->src = opt;
 			} else if (e != MH_ERR_NOHAO)
 				rx->bad_exthdr = 1;
@@ -111,6 +91,76 @@ mh_sock_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx)
 		}
 	}
 	return n;
+}
+
+ssize_t
+mh_sock_recv(int fd, uint8_t *buf, size_t size, struct mh_rx *rx)
+{
+	struct sockaddr_in6	 from;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[MHSOCK_CMSG_SPACE];
+	}			 cbuf;
+	ssize_t			 n;
+
+	memset(rx, 0, sizeof(*rx));
+	rx->hoplimit = -1;
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = size;
+	msg.msg_name = &from;
+	msg.msg_namelen = sizeof(from);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	if ((n = recvmsg(fd, &msg, 0)) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		return -1;
+	}
+	return mh_sock_parse(&msg, &from, n, rx);
+}
+
+int
+mh_sock_recvm(int fd, uint8_t *buf, size_t size, struct mh_rx *rx,
+    ssize_t *len, int n)
+{
+	struct mmsghdr		 mm[MH_SOCK_BATCH];
+	struct iovec		 iov[MH_SOCK_BATCH];
+	struct sockaddr_in6	 from[MH_SOCK_BATCH];
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[MHSOCK_CMSG_SPACE];
+	}			 cbuf[MH_SOCK_BATCH];
+	int			 i, k;
+
+	if (n > MH_SOCK_BATCH)
+		n = MH_SOCK_BATCH;
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		memset(&mm[i], 0, sizeof(mm[i]));
+		iov[i].iov_base = buf + (size_t)i * size;
+		iov[i].iov_len = size;
+		mm[i].msg_hdr.msg_name = &from[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = cbuf[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof(cbuf[i].buf);
+	}
+	if ((k = recvmmsg(fd, mm, (unsigned int)n, MSG_DONTWAIT, NULL)) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		return -1;
+	}
+	for (i = 0; i < k; i++)
+		len[i] = mh_sock_parse(&mm[i].msg_hdr, &from[i],
+		    (ssize_t)mm[i].msg_len, &rx[i]);
+	return k;
 }
 
 int

@@ -50,6 +50,8 @@
 #define HA_DAD_WAIT_MS		1000
 /* Datagrams read per wake-up, so the control socket is not starved. */
 #define HA_RX_BURST		64
+/* Datagrams per recvmmsg in a burst (32 KiB of buffers). */
+#define HA_RX_BATCH		16
 #define HA_MAX_IFS		64
 /* Kernel answers between two malloc_trim() calls, at most one a burst. */
 #define HA_TRIM_EVERY		1024
@@ -350,13 +352,17 @@ ha_log_discard(const struct in6_addr *from, const char *why)
 static void
 ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 {
-	uint8_t			 buf[MH_MAX_LEN];
+	/* A burst read HA_RX_BATCH datagrams a system call. */
+	static uint8_t		 bufs[HA_RX_BATCH][MH_MAX_LEN];
+	static struct mh_rx	 rxs[HA_RX_BATCH];
+	static ssize_t		 lens[HA_RX_BATCH];
+	uint8_t			*buf;
 	struct mh_rx		 rx;
 	struct mh_msg		 m;
 	enum mh_err		 err;
 	struct timespec		 ts;
 	ssize_t			 n;
-	int			 i, nbu = 0;
+	int			 i, nbu = 0, nb = 0, bi = 0;
 	char			 a[ADDR_STRLEN];
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -365,16 +371,25 @@ ha_mh_read(evutil_socket_t fd, short ev, void *arg)
 	/* The burst's log lines in a few writes (log_release below). */
 	log_hold();
 	for (i = 0; i < HA_RX_BURST; i++) {
-		if ((n = mh_sock_recv(fd, buf, sizeof(buf), &rx)) == 0)
-			break;
-		if (n == -1) {
-			if (errno == EMSGSIZE) {
-				/* Longer than any Mobility Header: gone. */
-				ha_ctr_rx_err(&ha_ctr, MH_ERR_HDRLEN);
-				continue;
+		if (bi == nb) {
+			bi = 0;
+			nb = mh_sock_recvm(fd, &bufs[0][0], MH_MAX_LEN, rxs,
+			    lens, HA_RX_BURST - i < HA_RX_BATCH ?
+			    HA_RX_BURST - i : HA_RX_BATCH);
+			if (nb == 0)
+				break;
+			if (nb == -1) {
+				log_warn("%s: recvmmsg", __func__);
+				break;
 			}
-			log_warn("%s: recvmsg", __func__);
-			break;
+		}
+		buf = bufs[bi];
+		rx = rxs[bi];
+		n = lens[bi++];
+		if (n == -1) {
+			/* Longer than any Mobility Header: gone. */
+			ha_ctr_rx_err(&ha_ctr, MH_ERR_HDRLEN);
+			continue;
 		}
 		if (rx.has_drops && rx.drops != ha_mh_drops) {
 			ha_ctr.misc[HA_CTR_SHED_SOCKET] += (uint32_t)(rx.drops -
