@@ -467,6 +467,13 @@ kr_mn_step(struct kr_batch *b)
 		 * prefix): the manual SAs are keyed on its address now. */
 		if (esp && kr_conf->mn.has_sa &&
 		    IN6_IS_ADDR_UNSPECIFIED(&kr_conf->mn.ha)) {
+			/* Made before (a move, or another home agent of the
+			 * DHAAD list): NEWSA would fail with EEXIST, and the
+			 * inbound one names the home agent in its selector. */
+			(void)xfrm_esp_sa(0, &m->hoa, &m->ha,
+			    &kr_conf->mn.sa_out, kr_ignore_cb, NULL);
+			(void)xfrm_esp_sa(0, &m->ha, &m->hoa,
+			    &kr_conf->mn.sa_in, kr_ignore_cb, NULL);
 			b->pending += xfrm_esp_sa(1, &m->hoa, &m->ha,
 			    &kr_conf->mn.sa_out, kr_batch_cb, b);
 			b->pending += xfrm_esp_sa(1, &m->ha, &m->hoa,

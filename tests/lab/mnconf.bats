@@ -28,6 +28,7 @@ setup_file() {
 	mn_conf 1500ms 1s 32s >"$TD/dhaad.yaml"
 	mn_conf 500ms 500ms 2s >"$TD/fast.yaml"
 	mn_conf 1500ms 1s 32s "$HA_ADDR" >"$TD/configured.yaml"
+	mn_conf 500ms 500ms 2s dhaad required >"$TD/esp.yaml"
 	lab_topo_up none
 	# The fake home agents' addresses, the anycast one too (r resolves
 	# it on the home link); no mip6-ha runs in this suite.
@@ -66,7 +67,8 @@ teardown_file() {
 	lab_topo_down
 }
 
-# mn_conf FIRST-REG INITIAL MAX [HA]: home-agent: dhaad (or HA), no IPsec.
+# mn_conf FIRST-REG INITIAL MAX [HA [IPSEC]]: home-agent: dhaad (or HA), no IPsec
+# (or IPSEC: required with manual keys).
 mn_conf() {
 	cat <<-EOF
 	common:
@@ -82,8 +84,21 @@ mn_conf() {
 	  initial-bindack-timeout: $2
 	  max-bindack-timeout: $3
 	  route-optimization: none
-	  ipsec: disabled
+	  ipsec: ${5:-disabled}
 	EOF
+	if [ "${5:-}" = required ]; then
+		cat <<-EOF
+		  ipsec-keys:
+		    to-home-agent:
+		      spi: 0x1000
+		      auth-algorithm: hmac(sha256)
+		      auth-key: 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+		    to-mobile-node:
+		      spi: 0x1001
+		      auth-algorithm: hmac(sha256)
+		      auth-key: 0xffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100
+		EOF
+	fi
 }
 
 # mn_start CONF: mip6-priv with the mobile node in namespace mn, fresh
@@ -384,6 +399,27 @@ be() {
 	grep -q "ha=$HA_ADDR src=$MN_COA_F1 hoa=$MN_HOA " "$TD/mps.log"
 	[ "$(mnstat ba_status.1)" = 1 ]
 	[ "$(mnstat mpd.rx_advertisement)" = 1 ]
+	mn_stop
+}
+
+@test "with ipsec required the next home agent of the list gets the BU under ESP (the manual SAs keyed on it)" {
+	mn_on_f1
+	echo "$HA_A $HA_B" >"$TD/halist"
+	modes "$HA_A=silent" "$HA_B=silent"
+	mn_start esp.yaml
+	lab_wait_for 30 grep -q "ha=$HA_B .*esp=1" "$TD/bu.log"
+	cat "$TD/bu.log"
+	! grep -q "File exists" "$TD/log"
+	# The BUs to each one went under ESP (SPI 0x1000), from the care-of
+	# address with the Home Address option.
+	grep -q "ha=$HA_A src=$MN_COA_F1 hoa=$MN_HOA esp=1 spi=0x1000" "$TD/bu.log"
+	grep -q "ha=$HA_B src=$MN_COA_F1 hoa=$MN_HOA esp=1 spi=0x1000" "$TD/bu.log"
+	run ip -n mn -6 xfrm state
+	echo "$output"
+	# The inbound SA now names the second home agent.
+	[[ "$output" == *"src $HA_B dst $MN_HOA"*"proto esp spi 0x00001001"* ]]
+	[ "$(mnstat dhaad.next_home_agent)" = 1 ]
+	[ "$(mnstat kernel.failed)" = 0 ]
 	mn_stop
 }
 
