@@ -279,6 +279,8 @@ struct kr_mn {
 struct kr_mn_router {
 	struct in6_addr	 router;
 	char		 ifname[KR_IFNAMSIZ];
+	uint32_t	 away;		/* a foreign link: the home prefix's
+					   on-link routes on it go too */
 };
 
 #define KR_SUB_LINK	0x01

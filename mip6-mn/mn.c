@@ -268,6 +268,7 @@ mn_router(const struct mv_decision *d)
 	mn.router = i->router;
 	memset(&r, 0, sizeof(r));
 	r.router = i->router;
+	r.away = d->where == MV_AWAY;
 	strlcpy(r.ifname, d->ifname, sizeof(r.ifname));
 	mn.ctr.kernel_requests++;
 	role_compose_main(IMSG_KR_MN_ROUTER, role_reqid(), -1, &r, sizeof(r));

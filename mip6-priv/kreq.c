@@ -556,6 +556,20 @@ kr_mn_router(struct kr_batch *b, const struct kr_mn_router *r)
 		kr_route_del_any(&in6addr_any, 0, &st.gw[i], st.ifindex,
 		    kr_batch_cb, b);
 	}
+	/* Away: the home prefix learnt on this interface while it was on
+	 * the home link is not on-link here (a DHAAD request to the Home
+	 * Agents anycast address would be resolved on the foreign link). */
+	if (r->away && kr_conf->mn.hoa_plen > 0 && kr_conf->mn.hoa_plen < 128) {
+		struct in6_addr	 pfx = kr_conf->mn.hoa;
+		unsigned int	 bit;
+
+		for (bit = kr_conf->mn.hoa_plen; bit < 128; bit++)
+			pfx.s6_addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		kr_route_del_any(&pfx, (uint8_t)kr_conf->mn.hoa_plen, NULL,
+		    st.ifindex, kr_ignore_cb, NULL);
+		kr_route_del_any(&pfx, (uint8_t)kr_conf->mn.hoa_plen, NULL,
+		    st.ifindex, kr_ignore_cb, NULL);
+	}
 }
 
 static void

@@ -423,6 +423,26 @@ be() {
 	mn_stop
 }
 
+@test "started at home with home-agent: dhaad, then away: the DHAAD request reaches the home link (the home prefix is not on-link on the foreign link)" {
+	mn_stop
+	[ "$(lab_mn_link)" = home ] || lab_move_mn home
+	lab_wait_addr mn "$MN_IF" "$HOME_NET" 15 >/dev/null
+	echo "$HA_ADDR" >"$TD/halist"
+	modes "$HA_ADDR=accept"
+	mn_start dhaad.yaml
+	lab_wait_for 20 grep -qF "at home on $MN_IF" "$TD/log"
+	ip -n mn -6 route show "$HOME_PREFIX"
+	mn_on_f1
+	lab_wait_for 20 registered_with "$HA_ADDR"
+	cat "$TD/dhaad.log"
+	run ip -n mn -6 route show "$HOME_PREFIX" dev "$MN_IF"
+	echo "home prefix routes on $MN_IF: $output"
+	[ -z "$output" ]
+	[ "$(wc -l <"$TD/dhaad.log")" -ge 1 ]
+	grep -q "src=$MN_COA_F1 " "$TD/dhaad.log"
+	mn_stop
+}
+
 @test "home after a used-up DHAAD list: the away state goes, no more DHAAD requests from the old care-of address" {
 	mn_on_f1
 	echo "$HA_A" >"$TD/halist"
