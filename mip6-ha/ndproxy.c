@@ -23,7 +23,6 @@
 #define OPT_SLLA		1
 #define OPT_TLLA		2
 #define OPT_UNIT		8
-#define NA_FLAG_ROUTER		0x80
 #define NA_FLAG_SOLICITED	0x40
 
 static const char *const ndp_err_names[NDP_ERR_COUNT] = {
@@ -145,8 +144,10 @@ ndp_build_na(const struct ndp_ns *ns, const uint8_t *mac, uint8_t *buf,
 	memset(buf, 0, NDP_NA_LEN);
 	buf[0] = NA_TYPE;
 	/* RFC 4861 7.2.8: a proxy answers with O=0, so the owner's own
-	 * advertisement (O=1) wins if it is on the link after all. */
-	buf[4] = NA_FLAG_ROUTER | (dad ? 0 : NA_FLAG_SOLICITED);
+	 * advertisement (O=1) wins if it is on the link after all.  R=0:
+	 * the address is a mobile node's, a host's (RFC 6275 10.4.1, and
+	 * what the kernel's proxy entries answer). */
+	buf[4] = dad ? 0 : NA_FLAG_SOLICITED;
 	memcpy(buf + NS_OFF_TARGET, &ns->target, sizeof(ns->target));
 	buf[NS_LEN] = OPT_TLLA;
 	buf[NS_LEN + 1] = 1;

@@ -50,8 +50,9 @@ enum ndp_err	 ndp_parse_ns(const uint8_t *pkt, size_t len, struct ndp_ns *);
 const char	*ndp_err_str(enum ndp_err);
 
 /*
- * The proxy answer to ns (RFC 4861 7.2.4, 7.2.8): R=1 (a home agent is a
- * router), S=1 unless the solicitation came from ::, O=0, Target
+ * The proxy answer to ns (RFC 4861 7.2.4, 7.2.8): R=0 (the target is a
+ * mobile node, a host: RFC 6275 10.4.1, as the kernel's proxy entries
+ * answer), S=1 unless the solicitation came from ::, O=0, Target
  * Link-Layer Address option mac.  The checksum is left 0 (the ICMPv6 raw
  * socket fills it).  buf holds NDP_NA_LEN octets; *dst becomes where to
  * send it: the solicitation's source, or ff02::1 when that was ::.

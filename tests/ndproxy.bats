@@ -16,11 +16,11 @@ unit() {
 	[ "$output" = "ok $1" ]
 }
 
-@test "ndproxy: a multicast or unicast NS is valid; the NA has R=1 S=1 O=0, the target, TLLA the home link's MAC, goes to the NS source" {
-	unit unicast_ns_answered_r_s_not_o
+@test "ndproxy: a multicast or unicast NS is valid; the NA has R=0 S=1 O=0, the target, TLLA the home link's MAC, goes to the NS source" {
+	unit unicast_ns_answered_s_not_r_o
 }
 
-@test "ndproxy: a DAD NS (from ::) is answered to ff02::1 with S=0" {
+@test "ndproxy: a DAD NS (from ::) is answered to ff02::1 with R=0 S=0 O=0" {
 	unit dad_ns_answered_to_all_nodes_without_s
 }
 

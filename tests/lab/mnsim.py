@@ -22,6 +22,7 @@ import argparse
 import socket
 import struct
 import sys
+import threading
 import time
 
 from scapy.config import conf
@@ -146,14 +147,23 @@ def main():
 
     seen = []
 
+    # A real mobile node may share the care-of address: when sending,
+    # frames routed to another home address are its, not ours.
+    hoa = socket.inet_ntop(socket.AF_INET6,
+                           socket.inet_pton(socket.AF_INET6, a.hoa))
+    ours = [] if a.listen_only else [" rh2=%s " % hoa, " rh2=- "]
+
     def keep(frame):
         line = parse(frame, a.coa)
-        if line:
+        if line and (not ours or any(o in line for o in ours)):
             seen.append(line)
 
+    ready = threading.Event()
     sn = AsyncSniffer(iface=a.iface, prn=keep, store=False,
-                      stop_filter=lambda f: len(seen) >= a.until)
+                      stop_filter=lambda f: len(seen) >= a.until,
+                      started_callback=ready.set)
     sn.start()
+    ready.wait(30)          # slow on a loaded host: send once it captures
     time.sleep(0.2)
     if not a.listen_only:
         flags = 0

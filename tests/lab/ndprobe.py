@@ -11,11 +11,12 @@ usage: ndprobe.py IFACE TARGET KIND [TIMEOUT]
         dad      from ::, no option (another node's DAD)
 With $ND_TRIGGER set, it loads, creates $ND_TRIGGER.ready and sends only
 once $ND_TRIGGER exists (scapy loads slowly; a DAD window is one second).
-Prints one line per NA about TARGET seen within TIMEOUT (default 1.5 s):
+Prints one line per NA about TARGET seen within TIMEOUT (default 2.5 s):
   na src=IP smac=MAC dst=IP hlim=N R=0|1 S=0|1 O=0|1 target=IP tlla=MAC|-
 """
 import os
 import sys
+import threading
 import time
 
 from scapy.all import (AsyncSniffer, Ether, IPv6, ICMPv6ND_NS, ICMPv6ND_NA,
@@ -38,7 +39,7 @@ def link_local(iface):
 
 def main():
     iface, target, kind = sys.argv[1:4]
-    timeout = float(sys.argv[4]) if len(sys.argv) > 4 else 1.5
+    timeout = float(sys.argv[4]) if len(sys.argv) > 4 else 2.5
     mac = get_if_hwaddr(iface)
     snm = inet_ntop(socket.AF_INET6,
                     in6_getnsma(inet_pton(socket.AF_INET6, target)))
@@ -58,11 +59,16 @@ def main():
     pkt = Ether(src=mac, dst=dmac) / IPv6(src=src, dst=dst, hlim=hlim) / ns
     if opts is not None:
         pkt = pkt / opts
+    # Send only once the capture runs: on a loaded host the sniffer's
+    # start can take longer than the answer.
+    ready = threading.Event()
     sn = AsyncSniffer(iface=iface, filter="icmp6",
                       lfilter=lambda p: ICMPv6ND_NA in p and
-                      p[ICMPv6ND_NA].tgt == target)
+                      p[ICMPv6ND_NA].tgt == target,
+                      started_callback=ready.set)
     sn.start()
-    time.sleep(0.3)
+    ready.wait(30)
+    time.sleep(0.2)
     trig = os.environ.get("ND_TRIGGER")
     if trig:
         open(trig + ".ready", "w").close()

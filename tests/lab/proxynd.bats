@@ -88,21 +88,21 @@ probe() {
 	[ -z "$output" ]
 }
 
-@test "proxy-nd daemon: scapy's NS gets one NA from the home agent: R=1 S=1 O=0, hop limit 255, TLLA its MAC" {
+@test "proxy-nd daemon: scapy's NS gets one NA from the home agent: R=0 S=1 O=0, hop limit 255, TLLA its MAC" {
 	need_daemons
 	run probe ns
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == "na src="*" smac=$HA_MAC dst=$R_LL_HOME hlim=255 R=1 S=1 O=0 target=$MN_HOA tlla=$HA_MAC" ]]
+	[[ "$output" == "na src="*" smac=$HA_MAC dst=$R_LL_HOME hlim=255 R=0 S=1 O=0 target=$MN_HOA tlla=$HA_MAC" ]]
 	# Neighbour unreachability detection: unicast to the home address.
 	ND_DST_MAC=$HA_MAC run probe unicast
 	echo "$output"
-	[[ "${lines[0]}" == *" smac=$HA_MAC "*" R=1 S=1 O=0 target=$MN_HOA tlla=$HA_MAC" ]]
+	[[ "${lines[0]}" == *" smac=$HA_MAC "*" R=0 S=1 O=0 target=$MN_HOA tlla=$HA_MAC" ]]
 	# Another node's DAD for the bound address: defended, to all-nodes, S=0.
 	run probe dad
 	echo "$output"
-	[[ "$output" == *" smac=$HA_MAC dst=ff02::1 hlim=255 R=1 S=0 O=0 target=$MN_HOA tlla=$HA_MAC"* ]]
+	[[ "$output" == *" smac=$HA_MAC dst=ff02::1 hlim=255 R=0 S=0 O=0 target=$MN_HOA tlla=$HA_MAC"* ]]
 }
 
 @test "proxy-nd daemon: a solicitation with hop limit 254 or a bad checksum is counted malformed and not answered" {

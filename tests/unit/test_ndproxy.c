@@ -86,7 +86,7 @@ resum(uint8_t *p)
 }
 
 static void
-t_unicast_ns_answered_r_s_not_o(void)
+t_unicast_ns_answered_s_not_r_o(void)
 {
 	uint8_t		 p[128], na[NDP_NA_LEN];
 	struct ndp_ns	 ns;
@@ -99,8 +99,8 @@ t_unicast_ns_answered_r_s_not_o(void)
 	CHECK(memcmp(&ns.target, &t, 16) == 0);
 	CHECK(ndp_build_na(&ns, mac_ha, na, &dst) == NDP_NA_LEN);
 	CHECK(na[0] == 136 && na[1] == 0);
-	/* R=1 S=1 O=0, the rest reserved */
-	CHECK(na[4] == 0xc0 && na[5] == 0 && na[6] == 0 && na[7] == 0);
+	/* R=0 S=1 O=0, the rest reserved */
+	CHECK(na[4] == 0x40 && na[5] == 0 && na[6] == 0 && na[7] == 0);
 	CHECK(memcmp(na + 8, &t, 16) == 0);
 	CHECK(na[24] == 2 && na[25] == 1 && memcmp(na + 26, mac_ha, 6) == 0);
 	CHECK(memcmp(&dst, &ns.src, 16) == 0);
@@ -121,7 +121,7 @@ t_dad_ns_answered_to_all_nodes_without_s(void)
 	CHECK(ndp_parse_ns(p, n, &ns) == NDP_OK);
 	CHECK(IN6_IS_ADDR_UNSPECIFIED(&ns.src));
 	ndp_build_na(&ns, mac_ha, na, &dst);
-	CHECK(na[4] == 0x80);		/* R only: S=0, O=0 */
+	CHECK(na[4] == 0);		/* R=0 S=0 O=0 */
 	CHECK(memcmp(&dst, &all, 16) == 0);
 }
 
@@ -197,7 +197,7 @@ t_truncated_never_accepted(void)
 }
 
 static const struct check_case cases[] = {
-	{ "unicast_ns_answered_r_s_not_o", t_unicast_ns_answered_r_s_not_o },
+	{ "unicast_ns_answered_s_not_r_o", t_unicast_ns_answered_s_not_r_o },
 	{ "dad_ns_answered_to_all_nodes_without_s",
 	    t_dad_ns_answered_to_all_nodes_without_s },
 	{ "malformed_each_reason", t_malformed_each_reason },
