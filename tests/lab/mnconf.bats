@@ -420,7 +420,13 @@ be() {
 	[[ "$output" == *"src $HA_B dst $MN_HOA"*"proto esp spi 0x00001001"* ]]
 	[ "$(mnstat dhaad.next_home_agent)" = 1 ]
 	[ "$(mnstat kernel.failed)" = 0 ]
+	# A move: the SAs are made again (for whichever home agent of the
+	# list is being tried then: both stay silent).
+	lab_move_mn f2
+	lab_wait_for 30 grep -q "src=$MN_COA_F2 hoa=$MN_HOA esp=1" "$TD/bu.log"
+	[ "$(mnstat kernel.failed)" = 0 ]
 	mn_stop
+	mn_on_f1
 }
 
 @test "started at home with home-agent: dhaad, then away: the DHAAD request reaches the home link (the home prefix is not on-link on the foreign link)" {
