@@ -33,6 +33,8 @@ static const char *const misc_names[HA_CTR_MISC_COUNT] = {
 	[HA_CTR_ND_MAL_OPTION] = "nd.malformed.option_length",
 	[HA_CTR_ND_MAL_DAD_DST] = "nd.malformed.dad_destination",
 	[HA_CTR_ND_MAL_DAD_SLLAO] = "nd.malformed.dad_source_lla",
+	[HA_CTR_HAO_REPORT] = "kernel.hao_dropped",
+	[HA_CTR_HAO_REPORT_BOUND] = "kernel.hao_dropped_bound",
 };
 
 struct get_arg {

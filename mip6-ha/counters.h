@@ -51,6 +51,11 @@ enum ha_ctr_misc {
 	HA_CTR_ND_MAL_OPTION,
 	HA_CTR_ND_MAL_DAD_DST,
 	HA_CTR_ND_MAL_DAD_SLLAO,
+	HA_CTR_HAO_REPORT,		/* the kernel dropped a packet with a
+					   Home Address option (RFC 6275
+					   9.3.1): Binding Error 1 */
+	HA_CTR_HAO_REPORT_BOUND,	/* ... from the bound care-of address:
+					   no Binding Error */
 	HA_CTR_MISC_COUNT
 };
 

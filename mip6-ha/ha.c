@@ -102,6 +102,7 @@ static struct hadad *ha_dad_sibling(const struct in6_addr *, int of_ll);
 static int	 ha_shed(const struct hareg_result *, int was_active);
 static const struct hanet_if *ha_if(const char *name);
 static void	 ha_link_event(const struct kr_ev_link *);
+static void	 ha_xfrm_event(const struct kr_ev_xfrm *);
 static int64_t	 ha_now_ms(void);
 static void	 ha_log_discard(const struct in6_addr *, const char *);
 static int	 ha_esp(const struct in6_addr *hoa);
@@ -284,8 +285,10 @@ ha_init(const struct mip6_conf *conf)
 	    NULL)
 		fatalx("cannot create the binding timer");
 	/* Link events keep the interface indexes right when a home link
-	 * is recreated (the table above comes from before the sandbox). */
-	sub.mask = KR_SUB_LINK;
+	 * is recreated (the table above comes from before the sandbox);
+	 * XFRM reports name packets with a Home Address option the kernel
+	 * dropped (RFC 6275 9.3.1: Binding Error 1). */
+	sub.mask = KR_SUB_LINK | KR_SUB_XFRM;
 	if (role_compose_main(IMSG_KR_SUBSCRIBE, 0, -1, &sub, sizeof(sub)) ==
 	    -1)
 		log_warnx("cannot subscribe to link events");
@@ -324,10 +327,14 @@ ha_dispatch_main(const struct imsg *imsg)
 			fatalx("parent: bad link event length");
 		ha_link_event(imsg->data);
 		return 1;
+	case IMSG_KR_EV_XFRM:
+		if (!proto_check_len(imsg->datalen, sizeof(struct kr_ev_xfrm)))
+			fatalx("parent: bad xfrm event length");
+		ha_xfrm_event(imsg->data);
+		return 1;
 	case IMSG_KR_EV_ADDR:
 	case IMSG_KR_EV_ROUTE:
 	case IMSG_KR_EV_NEIGH:
-	case IMSG_KR_EV_XFRM:
 		return 1;
 	default:
 		return hastate_dispatch(imsg);
@@ -599,6 +606,45 @@ ha_send_be(const struct mh_rx *rx, uint8_t status)
 		return;
 	}
 	ha_ctr_tx(&ha_ctr, MH_TYPE_BE, 0);
+}
+
+/*
+ * RFC 6275 9.3.1: the kernel dropped a packet with a Home Address option
+ * (mip6-priv's report, XFRM_MSG_REPORT): no binding for the home address
+ * (the wildcard hao state took the option, no binding's policy matched),
+ * or one from another care-of address than the registered one (the
+ * binding's ICMPv6 policy wants its own state, xfrm_ha_hao).  Binding
+ * Error 1 to the care-of address the kernel saw, the home address inside,
+ * rate limited with the others.
+ */
+static void
+ha_xfrm_event(const struct kr_ev_xfrm *ev)
+{
+	struct bc_entry	*e;
+	struct mh_rx	 rx;
+	char		 a[ADDR_STRLEN], c[ADDR_STRLEN];
+
+	if (ev->kind != KR_XFRM_REPORT || ev->proto != IPPROTO_DSTOPTS)
+		return;
+	ha_ctr_misc(&ha_ctr, HA_CTR_HAO_REPORT);
+	/* Restoring: the binding may be about to come back. */
+	if (hastate_restoring() || IN6_IS_ADDR_UNSPECIFIED(&ev->coa))
+		return;
+	if ((e = bc_lookup(&ha_bc, &ev->src)) != NULL &&
+	    addr_equal(&e->coa, &ev->coa)) {
+		ha_ctr_misc(&ha_ctr, HA_CTR_HAO_REPORT_BOUND);
+		return;
+	}
+	log_debug("Home Address option %s from %s without a binding: "
+	    "dropped", addr_ntop(&ev->src, a, sizeof(a)),
+	    addr_ntop(&ev->coa, c, sizeof(c)));
+	memset(&rx, 0, sizeof(rx));
+	rx.src = ev->coa;
+	rx.dst = ev->dst;
+	rx.hoa = ev->src;
+	rx.has_hao = 1;
+	rx.has_dst = 1;
+	ha_send_be(&rx, BE_STATUS_UNKNOWN_HAO);
 }
 
 static void

@@ -184,6 +184,21 @@ kr_ignore_cb(void *arg, int error)
  * home address (never taken from the role), proxied with it on the home
  * link.  1 when the request asks for it and mip6-priv installs proxy ND.
  */
+/*
+ * A binding's Home Address option state and policy (xfrm_ha_hao) go with
+ * it, on whichever home link they were made: best effort, a missing one
+ * is gone already.
+ */
+static void
+kr_ha_hao_del(const struct in6_addr *hoa)
+{
+	size_t	 i;
+
+	for (i = 0; kr_conf != NULL && i < kr_conf->ha.nlinks; i++)
+		(void)xfrm_ha_hao(0, hoa, &kr_conf->ha.links[i].addr, NULL,
+		    kr_ignore_cb, NULL);
+}
+
 static int
 kr_bind_ll(const struct kr_bind *bd, struct in6_addr *ll)
 {
@@ -244,6 +259,7 @@ kr_batch_done(struct kr_batch *b)
 				    NULL);
 			if (kr_bind_ll(bd, &ll))
 				kr_proxy(0, &ll, home, kr_ignore_cb, NULL);
+			kr_ha_hao_del(&bd->hoa);
 		}
 		break;
 	case IMSG_KR_BIND_DEL:
@@ -336,6 +352,7 @@ kr_do_bind(struct kr_batch *b)
 		    b);
 		if (!kr_nd_daemon)
 			kr_proxy(0, &bd->hoa, home, kr_batch_cb, b);
+		kr_ha_hao_del(&bd->hoa);
 		/* The link-local entry goes when one is recorded for it. */
 		(void)kr_bind_ll(bd, &ll);
 		kr_key_bind(&k, KO_PROXY, &ll, home);
@@ -368,6 +385,11 @@ kr_do_bind(struct kr_batch *b)
 		b->pending++;
 		kr_proxy(1, &ll, home, kr_batch_cb, b);
 	}
+	/* RFC 6275 9.3.1: a Home Address option only from this care-of
+	 * address (xfrm_ha_hao). */
+	if (l != NULL)
+		b->pending += xfrm_ha_hao(1, &bd->hoa, &l->addr, &bd->coa,
+		    kr_batch_cb, b);
 }
 
 /*
@@ -775,7 +797,7 @@ kr_role_start(uint32_t role)
 				    c->ha.links[i].ifname);
 		}
 		(void)kr_sysctl_if("all", "forwarding", "1");
-		xfrm_hao_accept(1, 1, kr_start_cb, &err);
+		xfrm_hao_accept(1, kr_start_cb, &err);
 		for (i = 0; i < c->ha.nmns; i++) {
 			const struct conf_mn	*m = &c->ha.mns[i];
 			const struct in6_addr	*ha = &c->ha.links[0].addr;
@@ -824,7 +846,7 @@ kr_role_start(uint32_t role)
 		}
 		break;
 	case ROLE_SIG:
-		xfrm_hao_accept(1, 0, kr_start_cb, &err);
+		xfrm_hao_accept(1, kr_start_cb, &err);
 		break;
 	}
 	kr_wait();
@@ -863,9 +885,12 @@ kr_forget1(const struct kr_obj *o, void *arg)
 		return;
 	switch (k->type) {
 	case KO_ROUTE:
-		if (!IN6_IS_ADDR_UNSPECIFIED(&o->coa))
+		if (!IN6_IS_ADDR_UNSPECIFIED(&o->coa)) {
 			kr_route_encap(0, &k->a, (uint8_t)k->plen, NULL, NULL, 0,
 			    kr_ignore_cb, NULL);
+			if (role == ROLE_HA)
+				kr_ha_hao_del(&k->a);
+		}
 		break;
 	case KO_PROXY:
 		kr_proxy(0, &k->a, k->ifindex, kr_ignore_cb, NULL);

@@ -732,6 +732,16 @@ kr_sweep_policy(const struct nlmsghdr *nlh, void *arg)
 	    !XFRM_IS_OURS_PRIO(p->priority))
 		return;
 	sw->found++;
+	/*
+	 * A home agent binding's Home Address option policy (xfrm_ha_hao)
+	 * goes with the binding's route: kept with it at a stop, updated by
+	 * the restored binding's claim, removed with an unclaimed one.
+	 */
+	if (sw->adopt && p->priority == XFRM_PRIO_HA_HAO) {
+		if (sw->adopt == KR_SWEEP_KEEP)
+			sw->kept++;
+		return;
+	}
 	/* A correspondent binding's policies stay with its states. */
 	if (sw->adopt == KR_SWEEP_KEEP && (p->priority == XFRM_PRIO_RO ||
 	    p->priority == XFRM_PRIO_RO - 1) && p->sel.prefixlen_s == 128 &&
@@ -788,6 +798,12 @@ kr_sweep_state(const struct nlmsghdr *nlh, void *arg)
 	    !XFRM_IS_OURS_REQID(sa->reqid))
 		return;
 	sw->found++;
+	/* A home agent binding's hao state: as its policy (above). */
+	if (sw->adopt && sa->reqid == XFRM_REQID_HA_HAO) {
+		if (sw->adopt == KR_SWEEP_KEEP)
+			sw->kept++;
+		return;
+	}
 	/*
 	 * persist-bindings: a correspondent binding's route-optimization
 	 * states stay at a stop like the home agent's forwarding: the

@@ -70,8 +70,9 @@ xfrm_queue(struct nl_msg *msg, int ok, kr_cb cb, void *arg)
 
 /* A route-optimization state: proto route2 or hao, mode ro, coa. */
 static struct nl_msg *
-xfrm_ro_state_msg(int add, int upd, uint8_t proto, const struct in6_addr *src,
-    const struct in6_addr *dst, const struct in6_addr *coa)
+xfrm_ro_state_msg_r(int add, int upd, uint8_t proto,
+    const struct in6_addr *src, const struct in6_addr *dst,
+    const struct in6_addr *coa, uint32_t reqid)
 {
 	struct xfrm_usersa_info	 sa;
 	struct xfrm_usersa_id	 id;
@@ -102,7 +103,7 @@ xfrm_ro_state_msg(int add, int upd, uint8_t proto, const struct in6_addr *src,
 	sa.id.proto = proto;
 	memcpy(&sa.saddr, src, sizeof(*src));
 	xfrm_lft_inf(&sa.lft);
-	sa.reqid = XFRM_REQID_RO;
+	sa.reqid = reqid;
 	sa.family = AF_INET6;
 	sa.mode = XFRM_MODE_ROUTEOPTIMIZATION;
 	/* A wildcard state only matches input with WILDRECV
@@ -121,6 +122,14 @@ xfrm_ro_state_msg(int add, int upd, uint8_t proto, const struct in6_addr *src,
 		return NULL;
 	}
 	return msg;
+}
+
+static struct nl_msg *
+xfrm_ro_state_msg(int add, int upd, uint8_t proto, const struct in6_addr *src,
+    const struct in6_addr *dst, const struct in6_addr *coa)
+{
+	return xfrm_ro_state_msg_r(add, upd, proto, src, dst, coa,
+	    XFRM_REQID_RO);
 }
 
 struct xfrm_tmplspec {
@@ -359,7 +368,7 @@ xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 }
 
 int
-xfrm_hao_accept(int add, int mps, kr_cb cb, void *arg)
+xfrm_hao_accept(int add, kr_cb cb, void *arg)
 {
 	struct xfrm_selector	 sel;
 	struct xfrm_tmplspec	 ts;
@@ -370,7 +379,9 @@ xfrm_hao_accept(int add, int mps, kr_cb cb, void *arg)
 	memset(&ts, 0, sizeof(ts));
 	ts.proto = IPPROTO_DSTOPTS;
 	ts.mode = XFRM_MODE_ROUTEOPTIMIZATION;
-	ts.reqid = XFRM_REQID_RO;
+	/* Any reqid: a home agent binding's own state (xfrm_ha_hao, the
+	 * option from the bound care-of address) satisfies it too. */
+	ts.reqid = 0;
 	ts.optional = 1;
 	/* A wildcard state (any coa): the role checks the binding itself. */
 	if (add)
@@ -379,24 +390,46 @@ xfrm_hao_accept(int add, int mps, kr_cb cb, void *arg)
 	xfrm_sel(&sel, NULL, NULL, IPPROTO_MH, -1);
 	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 	    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
-	/*
-	 * A Mobile Prefix Solicitation comes with the option too (RFC
-	 * 6275 6.7); the home agent checks the binding.  No type in the
-	 * selector: Linux 6.1's _decode_session6 reads the ICMPv6 type at
-	 * the offset of the destination options header (it restarts at
-	 * the IPv6 header with the next header of the last one), so a 146
-	 * behind a Home Address option never matches type 146.
-	 */
-	if (mps) {
-		/* Home agent only: on a correspondent every ping with the
-		 * option would pass without a binding (no Binding Error). */
-		xfrm_sel(&sel, NULL, NULL, IPPROTO_ICMPV6, -1);
-		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
-		    XFRM_PRIO_HAO_IN, &ts, 1), cb, arg, &n);
-	}
 	if (!add)
 		xfrm_send(xfrm_ro_state_msg(0, 0, IPPROTO_DSTOPTS, &any, &any,
 		    &any), cb, arg, &n);
+	return n;
+}
+
+int
+xfrm_ha_hao(int add, const struct in6_addr *hoa, const struct in6_addr *ha,
+    const struct in6_addr *coa, kr_cb cb, void *arg)
+{
+	struct xfrm_selector	 sel;
+	struct xfrm_tmplspec	 ts;
+	int			 n = 0;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.proto = IPPROTO_DSTOPTS;
+	ts.mode = XFRM_MODE_ROUTEOPTIMIZATION;
+	ts.reqid = XFRM_REQID_HA_HAO;
+	/* Optional: a plain packet (home, or out of the reverse tunnel)
+	 * passes; one with the option needs this binding's state. */
+	ts.optional = 1;
+	ts.saddr = hoa;
+	ts.daddr = ha;
+	if (add)
+		xfrm_send(xfrm_ro_state_msg_r(1, 1, IPPROTO_DSTOPTS, hoa, ha,
+		    coa, XFRM_REQID_HA_HAO), cb, arg, &n);
+	/*
+	 * ICMPv6 only (Mobile Prefix Solicitations, echo requests): the
+	 * Mobility Header keeps the wildcard policy (a BU from a new
+	 * care-of address).  No type in the selector: Linux 6.1's
+	 * _decode_session6 reads the ICMPv6 type at the offset of the
+	 * destination options header, so a type behind a Home Address
+	 * option never matches.
+	 */
+	xfrm_sel(&sel, hoa, ha, IPPROTO_ICMPV6, -1);
+	xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN, XFRM_PRIO_HA_HAO,
+	    &ts, 1), cb, arg, &n);
+	if (!add)
+		xfrm_send(xfrm_ro_state_msg_r(0, 0, IPPROTO_DSTOPTS, hoa, ha,
+		    hoa, XFRM_REQID_HA_HAO), cb, arg, &n);
 	return n;
 }
 
@@ -459,6 +492,10 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 	xfrm_sel(&sel, hoa, ha, IPPROTO_MH, mn ? MH_TYPE_BU : -1);
 	ts[1].proto = IPPROTO_DSTOPTS;
 	ts[1].optional = !mn;
+	/* Home agent: the wildcard state or the binding's own (any reqid,
+	 * xfrm_ha_hao). */
+	if (!mn)
+		ts[1].reqid = 0;
 	if (esp)
 		nt = mn && !away ? 1 : 2;
 	else
@@ -468,6 +505,7 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 		    XFRM_POLICY_IN, XFRM_PRIO_IPSEC, esp ? ts : ts + 1, nt), cb,
 		    arg, &n);
 	/* BA (home agent -> mobile node): ESP; the RH2 comes optional. */
+	ts[1].reqid = XFRM_REQID_RO;
 	xfrm_sel(&sel, ha, hoa, IPPROTO_MH, MH_TYPE_BA);
 	ts[1].proto = IPPROTO_ROUTING;
 	ts[1].optional = 1;
@@ -505,7 +543,8 @@ xfrm_mn_ha(int add, int mn, int esp, const struct in6_addr *hoa,
 		ts[1].proto = IPPROTO_ROUTING;
 		ts[1].optional = 1;
 		/* Any type: behind the routing header Linux 6.1 does not
-		 * see the ICMPv6 type (see xfrm_hao_accept). */
+		 * see the ICMPv6 type (Linux 6.1's _decode_session6 reads
+		 * it at the offset of the extension header). */
 		xfrm_sel(&sel, ha, hoa, IPPROTO_ICMPV6, -1);
 		xfrm_send(xfrm_policy_msg(add, &sel, XFRM_POLICY_IN,
 		    XFRM_PRIO_IPSEC, ts + 1, 1), cb, arg, &n);

@@ -20,6 +20,7 @@ struct conf_sa;
 #define XFRM_PRIO_MIN		0x9e00
 #define XFRM_PRIO_IPSEC		0x9e00	/* BU/BA protection: before RO */
 #define XFRM_PRIO_RO		0x9e10
+#define XFRM_PRIO_HA_HAO	0x9e14	/* home agent: a binding's HAO in */
 #define XFRM_PRIO_RO_TRIGGER	0x9e18	/* mobile node: after RO, finds CNs */
 #define XFRM_PRIO_HAO_IN	0x9e20	/* catch-all HAO acceptance */
 #define XFRM_PRIO_MAX		0x9eff
@@ -27,6 +28,7 @@ struct conf_sa;
 #define XFRM_REQID_MASK		0xffffff00u
 #define XFRM_REQID_RO		(XFRM_REQID_BASE | 1)
 #define XFRM_REQID_ESP		(XFRM_REQID_BASE | 2)
+#define XFRM_REQID_HA_HAO	(XFRM_REQID_BASE | 3)	/* xfrm_ha_hao */
 
 #define XFRM_IS_OURS_PRIO(p)	((p) >= XFRM_PRIO_MIN && (p) <= XFRM_PRIO_MAX)
 #define XFRM_IS_OURS_REQID(r)	(((r) & XFRM_REQID_MASK) == XFRM_REQID_BASE)
@@ -43,10 +45,24 @@ int	 xfrm_ro(int add, int mn, const struct in6_addr *hoa,
 
 /*
  * The state and policy that accept a Home Address option from any mobile
- * node on the Mobility Header (home agent, correspondent: BU reception);
- * mps: also on ICMPv6 (a home agent's Mobile Prefix Solicitations).
+ * node on the Mobility Header (home agent, correspondent: BU reception).
+ * Any other packet with the option needs a binding's policy: without one
+ * the kernel drops it and reports it (XFRM_MSG_REPORT; Binding Error 1).
  */
-int	 xfrm_hao_accept(int add, int mps, kr_cb, void *arg);
+int	 xfrm_hao_accept(int add, kr_cb, void *arg);
+
+/*
+ * Home agent, one binding (RFC 6275 9.3.1): a hao state hoa -> ha with
+ * the care-of address (updated in place by a move) and an inbound ICMPv6
+ * policy hoa -> ha whose template names that state, so a Home Address
+ * option is taken only from the registered care-of address (Mobile
+ * Prefix Solicitations, echo requests); from another one, or for a home
+ * address without binding, the kernel drops the packet and reports it.
+ * add 0: remove (coa ignored).  Returns the number of requests queued.
+ */
+int	 xfrm_ha_hao(int add, const struct in6_addr *hoa,
+	    const struct in6_addr *ha, const struct in6_addr *coa, kr_cb,
+	    void *arg);
 
 /*
  * Mobile node <-> home agent signalling (mn: we are the mobile node).

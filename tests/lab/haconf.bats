@@ -22,6 +22,8 @@ SIM=$BATS_TEST_DIRNAME/mnsim.py
 NOBIND_HOA=${HOME_NET}120
 ALT_HOA=${HOME_NET}102
 ALT_COA=${F2_NET}99
+# Another care-of address of the tester, on foreign link 1 (9.3.1).
+OTHER_COA=${F1_NET}98
 # Pad1; an option of unknown type 200 with 5 octets; PadN (2 octets).
 UNKNOWN_OPTS=00c8050102030405010200
 
@@ -82,6 +84,7 @@ setup_file() {
 	COA=$(lab_wait_addr mn "$MN_IF" "$F1_NET" 15) || return 1
 	export COA
 	ha_start disabled || return 1
+	ip -n mn address add "$OTHER_COA/64" dev "$MN_IF" nodad
 	# Every case in order, one scapy start; DAD makes a first
 	# registration wait a second or two for its BA.
 	lab_ns mn /usr/bin/python3 "$TESTER" --ha "$HA_ADDR" --coa "$COA" \
@@ -96,6 +99,9 @@ setup_file() {
 		"altcoa_multicast,seq=21,altcoa=ff02::1,wait=2" \
 		"altcoa_other,hoa=$ALT_HOA,seq=1,altcoa=$ALT_COA,wait=10" \
 		"dereg_unknown,hoa=$NOBIND_HOA,seq=5,life=0" \
+		"echo_bound,echo=1,wait=3,until=2" \
+		"echo_nobind,echo=1,hoa=$NOBIND_HOA,wait=3,until=2" \
+		"echo_othercoa,echo=1,from=$OTHER_COA,wait=3,until=2" \
 		>"$HA_DIR/tester.out" 2>"$HA_DIR/tester.err"
 	echo "tester exit $?" >>"$HA_DIR/tester.err"
 }
@@ -221,6 +227,28 @@ seen() {
 	echo "$output"
 	[ "$output" = "BA status=133 seq=5 lifetime=0 flags=0x00 rh2=$NOBIND_HOA src=$HA_ADDR" ]
 	[ "$(counter tx.ba_status.133)" = 1 ]
+}
+
+@test "9.3.1: an echo request with a Home Address option from the registered care-of address is answered (through the tunnel), no Binding Error" {
+	run seen echo_bound
+	echo "$output"
+	[ "$output" = "ECHOREPLY src=$HA_ADDR dst=$MN_HOA outer=$HA_ADDR" ]
+}
+
+@test "9.3.1: an echo request with a Home Address option without binding is dropped: Binding Error 1 with the home address to the source, no echo reply" {
+	run seen echo_nobind
+	echo "$output"
+	[ "$output" = "BE status=1 hoa=$NOBIND_HOA rh2=- src=$HA_ADDR" ]
+	# The registered home address from another care-of address than
+	# the binding's: the same (the binding stays).
+	run seen echo_othercoa
+	echo "$output"
+	[ "$output" = "BE status=1 hoa=$MN_HOA rh2=- src=$HA_ADDR" ]
+	[ "$(counter kernel.hao_dropped)" -ge 2 ]
+	[ "$(counter tx.BE)" -ge 2 ]
+	run ctl show bindings "$MN_HOA"
+	echo "$output"
+	[[ "$output" == "hoa=$MN_HOA coa=$COA state=active seq=20 "* ]]
 }
 
 @test "RFC 3776 4: a BU for one mobile node's home address under another's SA is dropped (the SA names its home address): no BA, no binding; under its own SA it is accepted" {

@@ -16,10 +16,16 @@ A CASE is NAME,key=value,...; keys:
   nohao=1       no Home Address option: sent from the care-of address
   wait=S        how long to listen (default 3), until=N messages (1)
   gap=S         pause before sending (default 0.3)
+  echo=1        an ICMPv6 echo request with a Home Address option (hoa)
+                instead of a Binding Update (RFC 6275 9.3.1)
+  from=ADDR     the packet's source (care-of address; default --coa):
+                answers to ADDR are read
 
 Output, one line per case:
   NAME: BA status=0 seq=1 lifetime=25 flags=0x00 rh2=HOA src=HA
   NAME: PARAMPROB code=0 pointer=40 src=HA
+  NAME: ECHOREPLY src=HA dst=HOA outer=HA   (an echo reply tunnelled to
+                                             the care-of address)
   NAME: NONE
 several answers joined with " | ".  The Mobility Header is laid out by
 mnsim.py (not by our codec nor scapy's MIP6 classes): an independent
@@ -45,18 +51,26 @@ import mnsim  # noqa: E402
 conf.verb = 0
 
 IPPROTO_MH = 135
+IPPROTO_ICMPV6 = 58
 ICMP6_PARAMPROB = 4
+ICMP6_ECHO_REQUEST = 128
+ICMP6_ECHO_REPLY = 129
 
 
 def parse(frame, coa):
     """mnsim's line for a Mobility Header, or one for a Parameter
-    Problem to the care-of address."""
+    Problem or a tunnelled echo reply to the care-of address."""
     line = mnsim.parse(frame, coa)
     if line:
         return line
     if IPv6 not in frame or frame[IPv6].dst != coa:
         return None
     raw = bytes(frame[IPv6])
+    if raw[6] == 41 and len(raw) >= 88 and raw[40 + 6] == IPPROTO_ICMPV6 \
+            and raw[80] == ICMP6_ECHO_REPLY:
+        return "ECHOREPLY src=%s dst=%s outer=%s" % (
+            socket.inet_ntop(socket.AF_INET6, raw[48:64]),
+            socket.inet_ntop(socket.AF_INET6, raw[64:80]), frame[IPv6].src)
     if raw[6] != 58 or len(raw) < 48 or raw[40] != ICMP6_PARAMPROB:
         return None
     code = raw[41]
@@ -65,7 +79,25 @@ def parse(frame, coa):
         code, pointer, frame[IPv6].src)
 
 
+def build_echo(a, spec):
+    """An echo request from the care-of address with a Home Address
+    option; the checksum over the home address (RFC 6275 6.3)."""
+    hoa = spec.get("hoa", a.hoa)
+    src = spec.get("from", a.coa)
+    icmp = bytearray(struct.pack("!BBHHH", ICMP6_ECHO_REQUEST, 0, 0,
+                                 os.getpid() & 0xFFFF, 1) + b"haconf")
+    pseudo = (socket.inet_pton(socket.AF_INET6, hoa) +
+              socket.inet_pton(socket.AF_INET6, a.ha) +
+              struct.pack("!I3xB", len(icmp), IPPROTO_ICMPV6))
+    icmp[2:4] = struct.pack("!H", mnsim.checksum(pseudo + bytes(icmp)))
+    return (IPv6(src=src, dst=a.ha) /
+            IPv6ExtHdrDestOpt(nh=IPPROTO_ICMPV6, options=[HAO(hoa=hoa)]) /
+            Raw(bytes(icmp)))
+
+
 def build(a, spec):
+    if spec.get("echo") == "1":
+        return build_echo(a, spec)
     hoa = spec.get("hoa", a.hoa)
     nohao = spec.get("nohao") == "1"
     flags = 0
@@ -114,7 +146,7 @@ def main():
 
     seen = []
     sn = AsyncSniffer(iface=a.iface, store=False,
-                      prn=lambda f: seen.append(parse(f, a.coa)))
+                      prn=lambda f: seen.append(f))
     sn.start()
     time.sleep(0.3)
     for case in a.cases:
@@ -126,11 +158,12 @@ def main():
               iface=a.iface)
         end = time.time() + float(spec.get("wait", "3"))
         until = int(spec.get("until", "1"))
+        dst = spec.get("from", a.coa)
         while time.time() < end:
-            if len([x for x in seen if x]) >= until:
+            if len([x for x in seen[:] if parse(x, dst)]) >= until:
                 break
             time.sleep(0.05)
-        got = [x for x in seen if x]
+        got = [y for y in (parse(x, dst) for x in seen[:]) if y]
         print("%s: %s" % (name, " | ".join(got) if got else "NONE"),
               flush=True)
     sn.stop()
