@@ -195,8 +195,8 @@ kr_ha_hao_del(const struct in6_addr *hoa)
 	size_t	 i;
 
 	for (i = 0; kr_conf != NULL && i < kr_conf->ha.nlinks; i++)
-		(void)xfrm_ha_hao(0, hoa, &kr_conf->ha.links[i].addr, NULL,
-		    kr_ignore_cb, NULL);
+		(void)xfrm_ha_hao(XFRM_HA_DEL, hoa, &kr_conf->ha.links[i].addr,
+		    NULL, kr_ignore_cb, NULL);
 }
 
 static int
@@ -386,10 +386,13 @@ kr_do_bind(struct kr_batch *b)
 		kr_proxy(1, &ll, home, kr_batch_cb, b);
 	}
 	/* RFC 6275 9.3.1: a Home Address option only from this care-of
-	 * address (xfrm_ha_hao). */
-	if (l != NULL)
-		b->pending += xfrm_ha_hao(1, &bd->hoa, &l->addr, &bd->coa,
-		    kr_batch_cb, b);
+	 * address (xfrm_ha_hao); a refresh from it changes nothing. */
+	if (l != NULL && !b->moved)
+		b->pending += xfrm_ha_hao(XFRM_HA_ADD, &bd->hoa, &l->addr,
+		    &bd->coa, kr_batch_cb, b);
+	else if (l != NULL && !addr_equal(&b->oldcoa, &bd->coa))
+		b->pending += xfrm_ha_hao(XFRM_HA_MOVE, &bd->hoa, &l->addr,
+		    &bd->coa, kr_batch_cb, b);
 }
 
 /*

@@ -254,8 +254,13 @@ xfrm_upsert_cb(void *arg, int error)
 	free(u);
 }
 
+/*
+ * Send; an UPDSA (or with upsert an NEWSA) goes round again as NEWSA when
+ * the state is missing, as UPDSA when it exists (xfrm_upsert_cb).
+ */
 static void
-xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
+xfrm_send_up(struct nl_msg *msg, int upsert, kr_cb cb, void *arg,
+    int *queued)
 {
 	struct xfrm_upsert	*u;
 
@@ -265,7 +270,7 @@ xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
 			cb(arg, ENOMEM);
 		return;
 	}
-	if (nlmsg_hdr(msg)->nlmsg_type != XFRM_MSG_UPDSA) {
+	if (nlmsg_hdr(msg)->nlmsg_type != XFRM_MSG_UPDSA && !upsert) {
 		kr_nl_send(&kr_xfrm, msg, cb, arg);
 		return;
 	}
@@ -280,6 +285,12 @@ xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
 	u->cb = cb;
 	u->arg = arg;
 	kr_nl_send(&kr_xfrm, msg, xfrm_upsert_cb, u);
+}
+
+static void
+xfrm_send(struct nl_msg *msg, kr_cb cb, void *arg, int *queued)
+{
+	xfrm_send_up(msg, 0, cb, arg, queued);
 }
 
 /*
@@ -397,9 +408,10 @@ xfrm_hao_accept(int add, kr_cb cb, void *arg)
 }
 
 int
-xfrm_ha_hao(int add, const struct in6_addr *hoa, const struct in6_addr *ha,
+xfrm_ha_hao(int op, const struct in6_addr *hoa, const struct in6_addr *ha,
     const struct in6_addr *coa, kr_cb cb, void *arg)
 {
+	int			 add = op != XFRM_HA_DEL;
 	struct xfrm_selector	 sel;
 	struct xfrm_tmplspec	 ts;
 	int			 n = 0;
@@ -413,9 +425,17 @@ xfrm_ha_hao(int add, const struct in6_addr *hoa, const struct in6_addr *ha,
 	ts.optional = 1;
 	ts.saddr = hoa;
 	ts.daddr = ha;
+	/*
+	 * A new binding: NEWSA first (one round trip; UPDSA if a state is
+	 * there after all).  A move changes the state's care-of address
+	 * only: the policy names no care-of address.
+	 */
 	if (add)
-		xfrm_send(xfrm_ro_state_msg_r(1, 1, IPPROTO_DSTOPTS, hoa, ha,
-		    coa, XFRM_REQID_HA_HAO), cb, arg, &n);
+		xfrm_send_up(xfrm_ro_state_msg_r(1, op == XFRM_HA_MOVE,
+		    IPPROTO_DSTOPTS, hoa, ha, coa, XFRM_REQID_HA_HAO), 1, cb,
+		    arg, &n);
+	if (op == XFRM_HA_MOVE)
+		return n;
 	/*
 	 * ICMPv6 only (Mobile Prefix Solicitations, echo requests): the
 	 * Mobility Header keeps the wildcard policy (a BU from a new

@@ -58,9 +58,14 @@ int	 xfrm_hao_accept(int add, kr_cb, void *arg);
  * option is taken only from the registered care-of address (Mobile
  * Prefix Solicitations, echo requests); from another one, or for a home
  * address without binding, the kernel drops the packet and reports it.
- * add 0: remove (coa ignored).  Returns the number of requests queued.
+ * op XFRM_HA_ADD: a new binding; XFRM_HA_MOVE: the state takes the new
+ * care-of address (the policy stays); XFRM_HA_DEL: remove (coa ignored).
+ * Returns the number of requests queued.
  */
-int	 xfrm_ha_hao(int add, const struct in6_addr *hoa,
+#define XFRM_HA_DEL	0
+#define XFRM_HA_ADD	1
+#define XFRM_HA_MOVE	2
+int	 xfrm_ha_hao(int op, const struct in6_addr *hoa,
 	    const struct in6_addr *ha, const struct in6_addr *coa, kr_cb,
 	    void *arg);
 
