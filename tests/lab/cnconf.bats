@@ -17,6 +17,8 @@
 
 # shellcheck source=tests/lab/topo.sh
 . "$BATS_TEST_DIRNAME/topo.sh"
+# shellcheck source=tests/lab/cnstart.bash
+. "$BATS_TEST_DIRNAME/cnstart.bash"
 
 SRC=${MIP6_SRC:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 PLAIN=${MIP6_BIN_PLAIN:-$SRC/build}
@@ -25,60 +27,11 @@ OTHER_COA=2001:db8:f1::98
 
 setup_file() {
 	id _mip6 >/dev/null 2>&1 || skip "no _mip6 user"
-	lab_topo_up f1
-	lab_wait_addr mn "$MN_IF" "$F1_NET" 15 >/dev/null
-	# The home agent's part: packets for the home address reach the
-	# mobile node at its care-of address.
-	ip -n r -6 route add "$MN_HOA/128" via "$MN_COA_F1" dev "$R_IF_F1"
-	export TD
-	TD=$(mktemp -d /tmp/mip6-cnconf.XXXXXX)
-	chmod 0755 "$TD"
-	cat >"$TD/mip6.yaml" <<-EOF2
-	common:
-	  control-dir: $TD/run
-	  chroot: $TD/empty
-	  state-dir: $TD/state
-	correspondent:
-	  nonce-lifetime: 8s
-	  rate-limit: 100
-	EOF2
-	ip netns exec cn "$PLAIN/mip6-priv" -d -v -f "$TD/mip6.yaml" \
-		>"$TD/log" 2>&1 &
-	echo $! >"$TD/pid"
-	lab_wait_for 10 grep -q 'sig: serving' "$TD/log" || {
-		cat "$TD/log" >&2
-		return 1
-	}
+	cn_start cnconf 8
 }
 
 teardown_file() {
-	if [ -s "${TD:-/nonexistent}/pid" ]; then
-		kill "$(cat "$TD/pid")" 2>/dev/null || true
-		lab_sleep 0.5
-	fi
-	[ -n "${TD:-}" ] && cp "$TD/log" "$LAB_CAPDIR/cnconf-priv.log" 2>/dev/null
-	lab_topo_down
-	rm -rf "${TD:-/nonexistent}"
-}
-
-peer() {
-	lab_ns mn /usr/bin/python3 "$PEER" "$BATS_FILE_TMPDIR/state" "$@"
-}
-
-ctl() {
-	timeout 5 "$PLAIN/mip6ctl" -s "$TD/run/sig.sock" "$@"
-}
-
-rr() {
-	peer hoti "$MN_HOA" "$CN_ADDR" && peer coti "$MN_COA_F1" "$CN_ADDR"
-}
-
-ctr() {
-	local k v
-	while read -r k v; do
-		if [ "$k" = "$1" ]; then echo "$v"; fi
-	done < <(ctl show stats)
-	return 0
+	cn_stop
 }
 
 @test "RFC 6275 9.4.1/9.4.2: a HoTI or CoTI carrying a Home Address option gets no answer, counted" {
