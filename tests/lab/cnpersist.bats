@@ -74,7 +74,7 @@ cn_start() {
 	ip netns exec cn "$ROAM_BIN/mip6-priv" -d -f "$ROAM_DIR/cn-persist.yaml" \
 		>>"$ROAM_DIR/cn.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$ROAM_DIR/cn.pid"
-	lab_wait_for 15 lab_file_has "$ROAM_DIR/cn.log" "serving $ROAM_CTLDIR/sig.sock"
+	lab_wait_for 30 lab_file_has "$ROAM_DIR/cn.log" "serving $ROAM_CTLDIR/sig.sock"
 }
 
 cn_ctl() {
@@ -176,7 +176,7 @@ kill_sig() {
 	old=$(sig_pid)
 	SERVING=$(cn_log_count "serving $ROAM_CTLDIR/sig.sock")
 	kill -9 "$old"
-	lab_wait_for 15 cn_log_more "serving $ROAM_CTLDIR/sig.sock" "$SERVING"
+	lab_wait_for 30 cn_log_more "serving $ROAM_CTLDIR/sig.sock" "$SERVING"
 }
 
 @test "kill -9 mip6-sig: the binding is back from sig.state with its states kept; the ping stays on the direct path" {
@@ -253,7 +253,7 @@ stop_start() {
 	kill -9 "$(sig_pid)"
 	# While the role is down (restart-backoff 1 s): an empty cache on disk.
 	"$ROAM_BIN/tests/test_statefile" write "$ROAM_DIR/cnstate/sig.state" 2 0
-	lab_wait_for 15 cn_log_more "serving $ROAM_CTLDIR/sig.sock" "$SERVING"
+	lab_wait_for 30 cn_log_more "serving $ROAM_CTLDIR/sig.sock" "$SERVING"
 	lab_wait_for 5 grep -q "sig: removed 1 kernel object(s) no restored binding claimed" "$ROAM_DIR/cn.log"
 	grep "no binding for" "$ROAM_DIR/cn.log"
 	run ip -n cn xfrm state list proto route2

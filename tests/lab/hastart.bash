@@ -14,7 +14,7 @@ ha_start() {
 	ip netns exec ha "$PLAIN/mip6-priv" -d -f "$HA_DIR/mip6-$1.yaml" \
 		>>"$HA_DIR/ha.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$HA_DIR/priv.pid"
-	lab_wait_for 15 ha_ready || {
+	lab_wait_for 30 ha_ready || {
 		echo "the home agent did not start:" >&2
 		cat "$HA_DIR/ha.log" >&2
 		return 1

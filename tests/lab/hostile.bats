@@ -65,7 +65,7 @@ setup_file() {
 	ip netns exec cn "$ROAM_BIN/mip6-priv" -d -f "$HD/cn.yaml" \
 		>"$ROAM_DIR/cn.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$ROAM_DIR/cn.pid"
-	lab_wait_for 15 lab_file_has "$ROAM_DIR/cn.log" "sig: serving" || {
+	lab_wait_for 30 lab_file_has "$ROAM_DIR/cn.log" "sig: serving" || {
 		cat "$ROAM_DIR/cn.log" >&2
 		return 1
 	}

@@ -76,7 +76,7 @@ ha_start() {
 	ip netns exec ha "$ROAM_BIN/mip6-priv" -d -f "$PCONF" \
 		>>"$LOG" 2>&1 </dev/null 3>&- &
 	echo "$!" >"$ROAM_DIR/ha.pid"
-	lab_wait_for 15 serving_more "$n"
+	lab_wait_for 30 serving_more "$n"
 }
 
 serving_count() {

@@ -66,7 +66,7 @@ cn_start() {
 	ip netns exec cn "$ROAM_BIN/mip6-priv" -d -f "$ROAM_CONF/cn.yaml" \
 		>>"$ROAM_DIR/cn.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$ROAM_DIR/cn.pid"
-	lab_wait_for 15 lab_file_has "$ROAM_DIR/cn.log" "serving $ROAM_CTLDIR/sig.sock"
+	lab_wait_for 30 lab_file_has "$ROAM_DIR/cn.log" "serving $ROAM_CTLDIR/sig.sock"
 }
 
 cn_ctl() {

@@ -120,7 +120,7 @@ roam_start()
 	pid=$!
 	echo "$pid" >"$ROAM_DIR/$node.pid"
 	# Up once its role serves the control socket (the parent logs it).
-	lab_wait_for 15 lab_file_has "$ROAM_DIR/$node.log" "serving $ROAM_CTLDIR/$node.sock" || {
+	lab_wait_for 30 lab_file_has "$ROAM_DIR/$node.log" "serving $ROAM_CTLDIR/$node.sock" || {
 		echo "roam: mip6-priv ($node) did not come up; log:" >&2
 		cat "$ROAM_DIR/$node.log" >&2
 		return 1
