@@ -19,6 +19,7 @@
 #include <netinet/icmp6.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <event2/event.h>
@@ -184,6 +185,49 @@ mn_net_learn_macs(void)
 }
 
 /*
+ * An ICMPv6 message to the link-scope multicast GROUP on IFINDEX, sent
+ * from that interface (IPV6_PKTINFO; the socket sets hop limit 255 and
+ * the checksum).  -1 with errno on a failure.
+ */
+static int
+mn_icmp6_to_group(int fd, uint32_t ifindex, const char *group,
+    const void *buf, size_t len)
+{
+	struct sockaddr_in6	 dst;
+	struct in6_pktinfo	 pi;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}			 cbuf;
+
+	memset(&dst, 0, sizeof(dst));
+	dst.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, group, &dst.sin6_addr);
+	dst.sin6_scope_id = ifindex;
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi6_ifindex = ifindex;
+	memset(&cbuf, 0, sizeof(cbuf));
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &dst;
+	msg.msg_namelen = sizeof(dst);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	return sendmsg(fd, &msg, 0) == -1 ? -1 : 0;
+}
+
+/*
  * RFC 6275 11.5.4: back home, once the home agent accepted the
  * deregistration, a Neighbor Advertisement to all nodes on the home link
  * for the home address (S clear, O set, our link-layer address), so that
@@ -197,15 +241,6 @@ mn_send_home_na(uint32_t ifindex)
 		struct nd_opt_hdr	 opt;
 		uint8_t			 lla[MN_MAC_LEN];
 	} __attribute__((packed))	 p;
-	struct sockaddr_in6	 dst;
-	struct in6_pktinfo	 pi;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct cmsghdr		*cm;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	}			 cbuf;
 	size_t			 i, len = sizeof(p.na);
 	int			 fd = role_socket(ROLE_SOCK_ICMP6);
 
@@ -223,28 +258,7 @@ mn_send_home_na(uint32_t ifindex)
 			len = sizeof(p);
 			break;
 		}
-	memset(&dst, 0, sizeof(dst));
-	dst.sin6_family = AF_INET6;
-	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
-	dst.sin6_scope_id = ifindex;
-	memset(&pi, 0, sizeof(pi));
-	pi.ipi6_ifindex = ifindex;
-	memset(&cbuf, 0, sizeof(cbuf));
-	iov.iov_base = &p;
-	iov.iov_len = len;
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &dst;
-	msg.msg_namelen = sizeof(dst);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	if (sendmsg(fd, &msg, 0) == -1) {
+	if (mn_icmp6_to_group(fd, ifindex, "ff02::1", &p, len) == -1) {
 		mn.ctr.tx_failed++;
 		log_warn("neighbor advertisement for the home address");
 	} else {
@@ -258,15 +272,6 @@ mn_send_home_na(uint32_t ifindex)
 void
 mn_send_rs(uint32_t ifindex)
 {
-	struct sockaddr_in6	 dst;
-	struct in6_pktinfo	 pi;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct cmsghdr		*cm;
-	union {
-		struct cmsghdr	 hdr;
-		uint8_t		 buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	}			 cbuf;
 	uint8_t			 rs[RS_LEN];
 	int			 fd = role_socket(ROLE_SOCK_ICMP6);
 
@@ -274,29 +279,8 @@ mn_send_rs(uint32_t ifindex)
 		return;
 	memset(rs, 0, sizeof(rs));
 	rs[0] = ND_ROUTER_SOLICIT;
-	memset(&dst, 0, sizeof(dst));
-	dst.sin6_family = AF_INET6;
-	inet_pton(AF_INET6, "ff02::2", &dst.sin6_addr);
-	dst.sin6_scope_id = ifindex;
-	memset(&pi, 0, sizeof(pi));
-	pi.ipi6_ifindex = ifindex;
-	memset(&cbuf, 0, sizeof(cbuf));
-	iov.iov_base = rs;
-	iov.iov_len = sizeof(rs);
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &dst;
-	msg.msg_namelen = sizeof(dst);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = sizeof(cbuf.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 	/* Best effort: the kernel solicits too, and RAs come unasked. */
-	if (sendmsg(fd, &msg, 0) == -1)
+	if (mn_icmp6_to_group(fd, ifindex, "ff02::2", rs, sizeof(rs)) == -1)
 		log_debug("router solicitation on %u: %s", ifindex,
 		    strerror(errno));
 	else
